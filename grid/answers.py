@@ -1,0 +1,152 @@
+"""Answer sets and answer files: validation that names the offending key and value.
+
+An answer set is ``answers`` (question id -> option id) plus ``checklist`` (item id -> yes / no /
+unsure). Any subset is valid; unknown ids and options are problems. ``check_answer_set`` keeps
+what is valid and lists the rest, so a lenient shell (a link) can load what it can, while a strict
+shell (the CLI) refuses the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+from grid.errors import InvalidAnswers, Problem
+from grid.questionnaire import CHECKLIST_ANSWERS, Questionnaire
+
+#: Top-level keys an answers file may have (later issues add title, notes and costs).
+ANSWER_FILE_KEYS = ("profile", "answers", "checklist")
+
+
+def normalise_value(value: Any) -> Optional[str]:
+    """YAML reads a bare ``yes``/``no`` as a boolean; turn it back into the option id."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_answer_set(
+    answers: Mapping[Any, Any],
+    checklist: Mapping[Any, Any],
+    q: Questionnaire,
+) -> tuple[dict[str, str], dict[str, str], list[Problem]]:
+    """Return (valid answers, valid checklist answers, problems) in questionnaire order."""
+    problems: list[Problem] = []
+    clean: dict[str, str] = {}
+    for raw_key, raw_value in answers.items():
+        key = normalise_value(raw_key)
+        where = f"answers.{key if key is not None else _show(raw_key)}"
+        if key is None or (q.renamed.get(key, key) not in q.question_by_id):
+            problems.append(Problem(where, raw_key, f"{where}: unknown question {_show(raw_key)}"))
+            continue
+        key = q.renamed.get(key, key)
+        question = q.question_by_id[key]
+        value = normalise_value(raw_value)
+        options = [o.id for o in question.options]
+        if value not in options:
+            problems.append(
+                Problem(
+                    where,
+                    raw_value,
+                    f"{where}: {_show(raw_value)} is not an option of {key} (options: {', '.join(options)})",
+                )
+            )
+            continue
+        clean[key] = value
+    items = {c.id for c in q.checklist}
+    clean_checklist: dict[str, str] = {}
+    for raw_key, raw_value in checklist.items():
+        key = normalise_value(raw_key)
+        where = f"checklist.{key if key is not None else _show(raw_key)}"
+        if key not in items:
+            problems.append(
+                Problem(where, raw_key, f"{where}: unknown checklist item {_show(raw_key)} (items: {', '.join(c.id for c in q.checklist)})")
+            )
+            continue
+        value = normalise_value(raw_value)
+        if value not in CHECKLIST_ANSWERS:
+            problems.append(Problem(where, raw_value, f"{where}: {_show(raw_value)} is not one of yes, no, unsure"))
+            continue
+        clean_checklist[key] = value
+    order = {qq.id: i for i, qq in enumerate(q.questions)}
+    corder = {c.id: i for i, c in enumerate(q.checklist)}
+    return (
+        dict(sorted(clean.items(), key=lambda kv: order[kv[0]])),
+        dict(sorted(clean_checklist.items(), key=lambda kv: corder[kv[0]])),
+        problems,
+    )
+
+
+class AnswerFile(BaseModel):
+    """A validated answers file, with the profile's answers merged under the file's own."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    profile: Optional[str] = None
+    answers: dict[str, str]
+    checklist: dict[str, str]
+
+
+def parse_answer_file(data: Any, q: Questionnaire, profiles: Mapping[str, Any]) -> AnswerFile:
+    """Validate the raw content of an answers file. Raises ``InvalidAnswers``.
+
+    ``profiles`` maps profile ids to objects with ``answers`` and ``checklist`` mappings.
+    """
+    if data is None:
+        raise InvalidAnswers([Problem("(file)", None, "the file is empty")])
+    if not isinstance(data, dict):
+        raise InvalidAnswers(
+            [Problem("(file)", data, f"the top level must be a mapping with the keys {', '.join(ANSWER_FILE_KEYS)}")]
+        )
+    problems: list[Problem] = []
+    for key in data:
+        if key not in ANSWER_FILE_KEYS:
+            problems.append(
+                Problem(str(key), data[key], f"unknown top-level key {_show(key)} (allowed: {', '.join(ANSWER_FILE_KEYS)})")
+            )
+    profile_id = data.get("profile")
+    base_answers: Mapping[str, str] = {}
+    base_checklist: Mapping[str, str] = {}
+    if profile_id is not None:
+        if not isinstance(profile_id, str) or profile_id not in profiles:
+            problems.append(
+                Problem("profile", profile_id, f"profile: unknown profile {_show(profile_id)} (profiles: {', '.join(profiles)})")
+            )
+        else:
+            base_answers = profiles[profile_id].answers
+            base_checklist = profiles[profile_id].checklist
+    sections: dict[str, Mapping[Any, Any]] = {}
+    for section in ("answers", "checklist"):
+        value = data.get(section)
+        if value is None:
+            sections[section] = {}
+        elif not isinstance(value, dict):
+            problems.append(Problem(section, value, f"{section}: must be a mapping of id: value, not {_show(value)}"))
+            sections[section] = {}
+        else:
+            sections[section] = value
+    answers, checklist, more = check_answer_set(sections["answers"], sections["checklist"], q)
+    problems.extend(more)
+    if problems:
+        raise InvalidAnswers(problems)
+    merged_answers = {**base_answers, **answers}
+    merged_checklist = {**base_checklist, **checklist}
+    merged_answers, merged_checklist, _ = check_answer_set(merged_answers, merged_checklist, q)
+    return AnswerFile(
+        profile=profile_id if isinstance(profile_id, str) else None,
+        answers=merged_answers,
+        checklist=merged_checklist,
+    )
