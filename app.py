@@ -1,0 +1,13 @@
+"""Entry point: declares the pages and runs the chosen one. No logic lives here."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Open / closed LLM decision grid", page_icon="⚖️", layout="wide")
+
+page = st.navigation(
+    [
+        st.Page("app_pages/assess.py", title="Assess", icon="🧭", default=True),
+        st.Page("app_pages/method.py", title="Method", icon="📐"),
+    ]
+)
+page.run()

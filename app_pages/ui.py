@@ -1,0 +1,247 @@
+"""Shared pieces of the Streamlit shell: the one place where session state becomes an answer set,
+and the renderers for the core's ``Result``. No scoring happens here."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from grid.engine import REC_LABEL, Result, score
+from grid.profiles import Profile, load_profiles
+from grid.questionnaire import AXIS_IDS, Questionnaire, load_questionnaire
+
+STEPS = ["start", "cost", "control", "governance", "ecosystem", "performance", "context", "checklist", "result"]
+STEP_TITLE = {
+    "start": "Start",
+    "cost": "Cost",
+    "control": "Control & residency",
+    "governance": "Security & governance",
+    "ecosystem": "Ecosystem & support",
+    "performance": "Performance parity",
+    "context": "Your scale",
+    "checklist": "Checklist",
+    "result": "Result",
+}
+OVERRIDES = "checklist_overrides"
+CHECKLIST_LABEL = {"yes": "Yes", "no": "No", "unsure": "Unsure"}
+
+
+def questionnaire() -> Questionnaire:
+    return load_questionnaire()  # validated once per process (lru_cache in the core)
+
+
+def profiles() -> dict[str, Profile]:
+    return load_profiles()
+
+
+def init_state() -> None:
+    """Set defaults once, and keep every answer alive while its widget is not on screen.
+
+    Streamlit drops a widget's state when the widget is not rendered in a run; re-assigning the
+    keys at the top of each run keeps answers from steps the user is not looking at.
+    """
+    ss = st.session_state
+    ss.setdefault("step", "start")
+    ss.setdefault(OVERRIDES, {})
+    ss.setdefault("profile", None)
+    for key in list(ss.keys()):
+        if isinstance(key, str) and (key.startswith("q_") or key.startswith("c_")):
+            ss[key] = ss[key]
+
+
+def answers() -> dict[str, str]:
+    """The current answers, question id -> option id, from the ``q_<id>`` widget keys."""
+    ss = st.session_state
+    out = {}
+    for q in questionnaire().questions:
+        value = ss.get(f"q_{q.id}")
+        if value is not None:
+            out[q.id] = value
+    return out
+
+
+def checklist_overrides() -> dict[str, str]:
+    return dict(st.session_state.get(OVERRIDES, {}))
+
+
+def current_result() -> Result:
+    return score(answers(), checklist_overrides(), questionnaire=questionnaire())
+
+
+# ----------------------------------------------------------------------------- callbacks
+def go_to(step: str) -> None:
+    st.session_state["step"] = step
+
+
+def load_profile(profile_id: Optional[str]) -> None:
+    """Replace every answer with the profile's (or clear them all for a blank sheet)."""
+    ss = st.session_state
+    q = questionnaire()
+    chosen = profiles().get(profile_id) if profile_id else None
+    for question in q.questions:
+        ss[f"q_{question.id}"] = chosen.answers.get(question.id) if chosen else None
+    ss[OVERRIDES] = dict(chosen.checklist) if chosen else {}
+    for item in q.checklist:
+        ss.pop(f"c_{item.id}", None)
+    ss["profile"] = chosen.id if chosen else None
+    ss["step"] = "cost"
+
+
+def clear_step(question_ids: list[str]) -> None:
+    for qid in question_ids:
+        st.session_state[f"q_{qid}"] = None
+
+
+def mark_override(item_id: str) -> None:
+    st.session_state[OVERRIDES] = {**st.session_state.get(OVERRIDES, {}), item_id: st.session_state[f"c_{item_id}"]}
+
+
+def reset_checklist() -> None:
+    st.session_state[OVERRIDES] = {}
+    for item in questionnaire().checklist:
+        st.session_state.pop(f"c_{item.id}", None)
+
+
+# ----------------------------------------------------------------------------- rendering
+def progress() -> None:
+    q = questionnaire()
+    scored = [x.id for x in q.scored_questions]
+    done = sum(1 for qid in scored if st.session_state.get(f"q_{qid}") is not None)
+    overridden = len(checklist_overrides())
+    st.progress(
+        done / len(scored),
+        text=f"{done} of {len(scored)} scored questions answered · {overridden} of {len(q.checklist)} checklist answers set by you",
+    )
+
+
+def radar(result: Result) -> go.Figure:
+    q = questionnaire()
+    labels = [q.axis_by_id[a].label for a in AXIS_IDS]
+    values = [result.axes[a] if result.axes[a] is not None else 0 for a in AXIS_IDS]
+    hover = [
+        f"{label}: {'not answered' if result.axes[a] is None else f'{result.axes[a]:+d}'}"
+        for label, a in zip(labels, AXIS_IDS)
+    ]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatterpolar(
+            r=[0] * (len(labels) + 1),
+            theta=labels + labels[:1],
+            mode="lines",
+            line={"color": "#888", "dash": "dot"},
+            name="Even (0)",
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatterpolar(
+            r=values + values[:1],
+            theta=labels + labels[:1],
+            fill="toself",
+            name="Your lean",
+            text=hover + hover[:1],
+            hoverinfo="text",
+            line={"color": "#1f6feb"},
+        )
+    )
+    fig.update_layout(
+        polar={
+            "radialaxis": {
+                "range": [-100, 100],
+                "tickvals": [-100, -50, 0, 50, 100],
+                "ticktext": ["−100 closed", "−50", "0", "+50", "+100 open"],
+            }
+        },
+        showlegend=True,
+        margin={"l": 40, "r": 40, "t": 30, "b": 30},
+        height=420,
+        title={"text": "Lean per axis (centre: closed, edge: open)", "font": {"size": 14}},
+    )
+    return fig
+
+
+def render_result(result: Result) -> None:
+    q = questionnaire()
+    st.subheader(result.headline)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Recommendation", REC_LABEL[result.recommendation])
+    c2.metric("Deployment", result.deployment.replace("_", " "))
+    c3.metric("Confidence", result.confidence.capitalize())
+    c4.metric("Overall lean", "—" if result.overall is None else f"{result.overall:+d}")
+    st.caption(result.confidence_note)
+    if result.disagreement:
+        st.warning(result.disagreement, icon="⚠️")
+    for c in result.constraints:
+        st.info(f"**Hard constraint — {c.question}: {c.answer}.** {c.text}", icon="🔒")
+
+    left, right = st.columns([1, 1])
+    with left:
+        st.plotly_chart(radar(result), key="radar_chart", config={"displayModeBar": False})
+    with right:
+        st.markdown("#### Why")
+        driving = [r for r in result.reasons if r.contribution]
+        shown = driving[:6] if len(driving) >= 3 else result.reasons[:3]
+        for r in shown:
+            arrow = {"open": "→ open", "closed": "→ closed", "neutral": "neutral"}[r.direction]
+            pts = f" ({r.contribution:+.1f} pts, {arrow})" if r.contribution else ""
+            st.markdown(f"- **{r.question_label}: {r.answer_label}**{pts}. {r.text}")
+        rest = [r for r in result.reasons if r not in shown]
+        if rest:
+            with st.expander(f"All {len(result.reasons)} answers and what they added"):
+                st.dataframe(
+                    [
+                        {
+                            "Question": r.question_label,
+                            "Answer": r.answer_label,
+                            "Points": r.contribution,
+                            "Reason": r.text,
+                        }
+                        for r in result.reasons
+                    ],
+                    hide_index=True,
+                )
+
+    st.markdown("#### How the call was made")
+    for step in result.path:
+        st.markdown(f"1. {step}")
+
+    st.markdown("#### Checklist")
+    if result.checklist.stop:
+        item = q.checklist_by_id[result.checklist.stop]
+        soft = f", softened to **{result.checklist.softened_to}**" if result.checklist.softened_to else ""
+        st.markdown(f"Stopped at **{item.question}** — yes → **{result.checklist.verdict}**{soft}.")
+    else:
+        st.markdown("No item was a firm yes, so the axes decide.")
+    st.dataframe(
+        [
+            {
+                "Item": q.checklist_by_id[s.item].question,
+                "Answer": CHECKLIST_LABEL[s.answer],
+                "Source": {"yours": "your answer", "suggested": "suggested from the questionnaire", "default": "no suggestion"}[s.source],
+            }
+            for s in result.checklist.path
+        ],
+        hide_index=True,
+    )
+
+    st.markdown("#### What would change this")
+    if result.flips:
+        st.dataframe(
+            [
+                {
+                    "If": f.question_label,
+                    "were": f.to_label,
+                    "the recommendation would be": REC_LABEL[f.recommendation],
+                    "kind": "question" if f.kind == "question" else "checklist",
+                }
+                for f in result.flips
+            ],
+            hide_index=True,
+        )
+    else:
+        st.markdown("No single answer change flips this recommendation.")
+    if result.unanswered:
+        labels = ", ".join(q.question_by_id[x].label for x in result.unanswered)
+        st.info(f"Unanswered ({len(result.unanswered)}): {labels}.", icon="📝")
