@@ -1,0 +1,182 @@
+"""The Streamlit pages, driven with AppTest: one test per behaviour a user relies on."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+PAGES = ["app_pages/assess.py", "app_pages/method.py"]
+AXIS_STEPS = ["cost", "control", "governance", "ecosystem", "performance", "context"]
+
+
+def new_app():
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def go(at, step):
+    at.radio(key="step").set_value(step).run()
+    assert not at.exception
+    return at
+
+
+def markdown_text(at):
+    return "\n".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_error(page):
+    at = new_app().run()
+    at.switch_page(page).run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("step", ["start", *AXIS_STEPS, "checklist", "result"])
+def test_every_step_renders_on_a_blank_sheet(step):
+    at = new_app().run()
+    go(at, step)
+    assert not at.exception
+
+
+def test_newcomer_walks_from_a_profile_to_the_result():
+    at = new_app().run()
+    at.selectbox(key="start_profile").set_value("regulated_on_prem").run()
+    at.button(key="use_profile").click().run()
+    assert at.session_state["step"] == "cost"
+    seen = []
+    while at.session_state["step"] != "result":
+        seen.append(at.session_state["step"])
+        at.button(key="nav_next").click().run()
+        assert not at.exception
+    assert seen == [*AXIS_STEPS, "checklist"]
+    assert at.subheader[0].value == "Open weights, self-hosted on infrastructure you control"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Recommendation"] == "Open weights" and metrics["Confidence"] == "High"
+    assert len(at.get("plotly_chart")) == 1
+    text = markdown_text(at)
+    assert "Regulated data often may not leave your network" in text  # a reason
+    assert "Stopped at **Must the data stay inside your own network?**" in text
+    assert any("Hard constraint — data_boundary: own_cloud_only" in i.value for i in at.info)
+
+
+def test_answering_by_question_keys_reaches_a_closed_result():
+    at = new_app().run()
+    answers = {
+        "cost": {"daily_tokens": "under_1m", "traffic_shape": "spiky", "spend_model": "pay_per_use"},
+        "ecosystem": {"ml_platform_team": "none", "time_to_production": "weeks"},
+        "performance": {"task_difficulty": "frontier", "modality": "multimodal"},
+    }
+    for step, qs in answers.items():
+        go(at, step)
+        for qid, oid in qs.items():
+            at.radio(key=f"q_{qid}").set_value(oid).run()
+    go(at, "result")
+    assert at.subheader[0].value == "A closed model through a managed API"
+    assert {m.label: m.value for m in at.metric}["Confidence"] == "Low"
+    assert any("Unanswered (12)" in i.value for i in at.info)
+
+
+def test_answers_survive_jumping_between_steps():
+    at = new_app().run()
+    go(at, "control")
+    at.radio(key="q_data_boundary").set_value("air_gapped").run()
+    go(at, "performance")
+    at.radio(key="q_modality").set_value("multimodal").run()
+    go(at, "start")
+    go(at, "control")
+    assert at.radio(key="q_data_boundary").value == "air_gapped"
+    at.button(key="nav_back").click().run()
+    at.button(key="nav_next").click().run()
+    at.button(key="nav_next").click().run()
+    assert at.session_state["step"] == "governance"
+    go(at, "performance")
+    assert at.radio(key="q_modality").value == "multimodal"
+    go(at, "result")
+    assert at.subheader[0].value.startswith("Open weights, self-hosted")
+
+
+def test_checklist_suggests_and_the_user_overrides():
+    at = new_app().run()
+    go(at, "control")
+    at.radio(key="q_data_boundary").set_value("own_cloud_only").run()
+    go(at, "checklist")
+    assert at.radio(key="c_data_must_stay").value == "yes"  # suggested
+    at.radio(key="c_data_must_stay").set_value("no").run()
+    at.radio(key="c_ship_fast_no_platform").set_value("yes").run()
+    assert at.session_state["checklist_overrides"] == {"data_must_stay": "no", "ship_fast_no_platform": "yes"}
+    go(at, "result")
+    # ship fast says closed; own_cloud_only raises it to hybrid
+    assert at.subheader[0].value.startswith("Hybrid")
+    go(at, "checklist")
+    assert at.radio(key="c_data_must_stay").value == "no"  # the override is kept
+    at.button(key="reset_checklist").click().run()
+    assert at.radio(key="c_data_must_stay").value == "yes"
+    go(at, "result")
+    assert at.subheader[0].value.startswith("Open weights, self-hosted")
+
+
+def test_suggestion_follows_later_answers_until_overridden():
+    at = new_app().run()
+    go(at, "checklist")
+    assert at.radio(key="c_need_frontier").value == "unsure"
+    go(at, "performance")
+    at.radio(key="q_task_difficulty").set_value("frontier").run()
+    go(at, "checklist")
+    assert at.radio(key="c_need_frontier").value == "yes"
+
+
+def test_blank_sheet_clears_the_profile_answers():
+    at = new_app().run()
+    at.selectbox(key="start_profile").set_value("ship_fast").run()
+    at.button(key="use_profile").click().run()
+    assert at.radio(key="q_daily_tokens").value == "1m_to_10m"
+    go(at, "start")
+    at.button(key="blank_sheet").click().run()
+    assert at.radio(key="q_daily_tokens").value is None
+    go(at, "result")
+    assert {m.label: m.value for m in at.metric}["Overall lean"] == "—"
+
+
+def test_clear_step_unanswers_only_that_step():
+    at = new_app().run()
+    at.selectbox(key="start_profile").set_value("prototype").run()
+    at.button(key="use_profile").click().run()
+    at.button(key="clear_cost").click().run()
+    assert at.radio(key="q_daily_tokens").value is None
+    go(at, "control")
+    assert at.radio(key="q_data_boundary").value == "any_vendor"
+
+
+def test_result_lists_what_would_flip_it():
+    at = new_app().run()
+    at.selectbox(key="start_profile").set_value("prototype").run()
+    at.button(key="use_profile").click().run()
+    go(at, "result")
+    flips = at.dataframe[-1].value
+    assert "If" in flips.columns and len(flips) >= 1
+    assert "Where may prompts and outputs go?" in set(flips["If"])
+
+
+def test_every_question_has_a_label_help_and_its_key():
+    from grid.questionnaire import load_questionnaire
+
+    q = load_questionnaire()
+    at = new_app().run()
+    for step in AXIS_STEPS:
+        go(at, step)
+        for question in (x for x in q.questions if x.axis == step):
+            widget = at.radio(key=f"q_{question.id}")
+            assert widget.label == question.label
+            assert widget.help == question.help
+
+
+def test_method_page_shows_every_question_and_weight():
+    at = new_app().run()
+    at.switch_page("app_pages/method.py").run()
+    frames = [d.value for d in at.dataframe]
+    questions = next(f for f in frames if "Question id" in f.columns)
+    from grid.questionnaire import load_questionnaire
+
+    q = load_questionnaire()
+    assert set(questions["Question id"]) == {x.id for x in q.questions}
+    assert "Weight" in questions.columns and "Lean" in questions.columns

@@ -1,0 +1,145 @@
+"""``python -m grid``: output shapes, and one clear line with exit 2 for every kind of bad input."""
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from grid.cli import main
+from tests.conftest import ROOT
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_recommend_json_has_the_public_keys(tmp_path):
+    f = write(tmp_path, "a.yaml", "profile: regulated_on_prem\n")
+    code, out, err = run("recommend", f, "--json")
+    assert code == 0 and err == ""
+    lines = out.strip().splitlines()
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    for key in ("recommendation", "deployment", "confidence", "axes", "checklist", "constraints", "reasons", "flips"):
+        assert key in data
+    assert data["recommendation"] == "open" and data["deployment"] == "self_hosted"
+    assert set(data["axes"]) == {"cost", "control", "governance", "ecosystem", "performance"}
+    assert all(v is None or isinstance(v, int) for v in data["axes"].values())
+    assert data["checklist"]["stop"] == "data_must_stay" and data["checklist"]["verdict"] == "open"
+    assert {"question", "answer", "text"} <= set(data["reasons"][0])
+    assert all({"question", "to", "recommendation"} <= set(f) for f in data["flips"])
+    assert data["constraints"][0]["id"] == "own_cloud_only"
+
+
+def test_one_json_line_per_file_and_answers_override_the_profile(tmp_path):
+    a = write(tmp_path, "a.yaml", "profile: hybrid_router\n")
+    b = write(tmp_path, "b.json", json.dumps({"profile": "hybrid_router", "answers": {"data_boundary": "air_gapped"}}))
+    code, out, _ = run("recommend", a, b, "--json")
+    first, second = (json.loads(x) for x in out.strip().splitlines())
+    assert code == 0
+    assert first["recommendation"] == "hybrid" and first["file"] == a
+    assert second["recommendation"] == "open" and second["deployment"] == "self_hosted"
+
+
+def test_no_checklist_uses_the_suggested_one_and_a_given_one_is_used(tmp_path):
+    suggested = write(tmp_path, "s.yaml", "answers:\n  data_boundary: own_cloud_only\n")
+    given = write(tmp_path, "g.yaml", "answers:\n  data_boundary: own_cloud_only\nchecklist:\n  data_must_stay: no\n")
+    _, out, _ = run("recommend", suggested, given, "--json")
+    s, g = (json.loads(x) for x in out.strip().splitlines())
+    assert s["checklist"]["stop"] == "data_must_stay"
+    assert g["checklist"]["stop"] is None
+
+
+def test_bare_yes_and_no_in_yaml_are_options(tmp_path):
+    f = write(tmp_path, "a.yaml", "answers:\n  own_evals: no\nchecklist:\n  mix: yes\n")
+    code, out, _ = run("recommend", f, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["recommendation"] == "hybrid" and data["reasons"][0]["answer"] == "no"
+
+
+def test_readable_summary(tmp_path):
+    f = write(tmp_path, "a.yaml", "profile: ship_fast\n")
+    code, out, _ = run("recommend", f)
+    assert code == 0
+    assert "Recommendation: Closed API (closed, managed_api)" in out
+    assert "Checklist: stopped at ship_fast_no_platform" in out
+    assert "Why (points added to the overall lean):" in out
+    assert "What would change this:" in out
+
+
+def test_profiles_lists_every_profile():
+    code, out, _ = run("profiles")
+    assert code == 0
+    for pid in ("cost_at_scale", "regulated_on_prem", "ship_fast", "prototype", "hybrid_router"):
+        assert pid in out
+    code, out, _ = run("profiles", "--json")
+    assert {json.loads(x)["id"] for x in out.splitlines()} == {"cost_at_scale", "regulated_on_prem", "ship_fast", "prototype", "hybrid_router"}
+
+
+BAD = [
+    ("unknown question", "a.yaml", "answers:\n  colour: blue\n", "answers.colour: unknown question 'colour'"),
+    ("unknown option", "a.yaml", "answers:\n  daily_tokens: lots\n", "answers.daily_tokens: 'lots' is not an option of daily_tokens (options: under_1m"),
+    ("unknown profile", "a.yaml", "profile: startup\n", "profile: unknown profile 'startup'"),
+    ("unknown checklist item", "a.yaml", "checklist:\n  frontier: yes\n", "checklist.frontier: unknown checklist item 'frontier'"),
+    ("bad checklist answer", "a.yaml", "checklist:\n  mix: maybe\n", "checklist.mix: 'maybe' is not one of yes, no, unsure"),
+    ("unknown top-level key", "a.yaml", "answers: {}\ntitel: x\n", "unknown top-level key 'titel'"),
+    ("answers not a mapping", "a.yaml", "answers: [daily_tokens]\n", "answers: must be a mapping"),
+    ("top level a list", "a.yaml", "- a\n- b\n", "the top level must be a mapping"),
+    ("empty file", "a.yaml", "", "the file is empty"),
+    ("malformed yaml", "a.yaml", "answers:\n  daily_tokens: [unclosed\n", "not valid YAML at line"),
+    ("python tag", "a.yaml", "answers: !!python/object/apply:os.system ['echo hi']\n", "unsupported YAML tag"),
+    ("malformed json", "a.json", '{"answers": {', "not valid JSON at line 1"),
+    ("not utf-8", "a.yaml", None, "not UTF-8 text"),
+]
+
+
+@pytest.mark.parametrize("name,filename,text,message", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_exits_2_with_one_line(tmp_path, name, filename, text, message):
+    path = tmp_path / filename
+    if text is None:
+        path.write_bytes(b"answers:\n  daily_tokens: \xff\xfe\n")
+    else:
+        path.write_text(text, encoding="utf-8")
+    code, out, err = run("recommend", str(path))
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"grid: {path}: ")
+    assert message in lines[0]
+
+
+def test_missing_file(tmp_path):
+    code, _, err = run("recommend", str(tmp_path / "nope.yaml"))
+    assert code == 2 and "nope.yaml: file not found" in err
+
+
+def test_good_files_still_print_when_one_is_bad(tmp_path):
+    good = write(tmp_path, "good.yaml", "profile: prototype\n")
+    bad = write(tmp_path, "bad.yaml", "profile: nope\n")
+    code, out, err = run("recommend", good, bad, "--json")
+    assert code == 2
+    assert json.loads(out)["recommendation"] == "closed"
+    assert "bad.yaml" in err and "good.yaml" not in err
+
+
+def test_real_entry_point_never_shows_a_traceback(tmp_path):
+    bad = write(tmp_path, "bad.yaml", "answers:\n  daily_tokens: 7\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "grid", "recommend", bad], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "answers.daily_tokens: 7 is not an option of daily_tokens" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "grid", "bogus"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "invalid choice" in proc.stderr
