@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Open / closed LLM decision grid", page_icon="⚖️", layout="wide")
+st.set_page_config(page_title="Open / closed LLM decision grid", page_icon=":material/balance:", layout="wide")
 
 page = st.navigation(
     [
-        st.Page("app_pages/assess.py", title="Assess", icon="🧭", default=True),
-        st.Page("app_pages/method.py", title="Method", icon="📐"),
+        st.Page("app_pages/assess.py", title="Assess", icon=":material/explore:", default=True),
+        st.Page("app_pages/method.py", title="Method", icon=":material/functions:"),
     ]
 )
 page.run()

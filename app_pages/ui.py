@@ -118,11 +118,11 @@ def progress() -> None:
 
 def radar(result: Result) -> go.Figure:
     q = questionnaire()
-    labels = [q.axis_by_id[a].label for a in AXIS_IDS]
+    labels = [q.axis_by_id[a].short for a in AXIS_IDS]
     values = [result.axes[a] if result.axes[a] is not None else 0 for a in AXIS_IDS]
     hover = [
-        f"{label}: {'not answered' if result.axes[a] is None else f'{result.axes[a]:+d}'}"
-        for label, a in zip(labels, AXIS_IDS)
+        f"{q.axis_by_id[a].label}: {'not answered' if result.axes[a] is None else f'{result.axes[a]:+d}'}"
+        for a in AXIS_IDS
     ]
     fig = go.Figure()
     fig.add_trace(
@@ -151,11 +151,15 @@ def radar(result: Result) -> go.Figure:
             "radialaxis": {
                 "range": [-100, 100],
                 "tickvals": [-100, -50, 0, 50, 100],
-                "ticktext": ["−100 closed", "−50", "0", "+50", "+100 open"],
-            }
+                "ticktext": ["", "−50", "0", "+50", "+100"],
+                "angle": 90,
+                "tickangle": 90,
+            },
+            "angularaxis": {"tickfont": {"size": 13}},
         },
         showlegend=True,
-        margin={"l": 40, "r": 40, "t": 30, "b": 30},
+        margin={"l": 70, "r": 70, "t": 50, "b": 40},
+        legend={"orientation": "h", "y": -0.08},
         height=420,
         title={"text": "Lean per axis (centre: closed, edge: open)", "font": {"size": 14}},
     )
@@ -184,9 +188,8 @@ def render_result(result: Result) -> None:
         driving = [r for r in result.reasons if r.contribution]
         shown = driving[:6] if len(driving) >= 3 else result.reasons[:3]
         for r in shown:
-            arrow = {"open": "→ open", "closed": "→ closed", "neutral": "neutral"}[r.direction]
-            pts = f" ({r.contribution:+.1f} pts, {arrow})" if r.contribution else ""
-            st.markdown(f"- **{r.question_label}: {r.answer_label}**{pts}. {r.text}")
+            pts = f" ({r.contribution:+.1f} toward {r.direction})" if r.contribution else ""
+            st.markdown(f"- **{r.question_label}** → {r.answer_label}{pts}. {r.text}")
         rest = [r for r in result.reasons if r not in shown]
         if rest:
             with st.expander(f"All {len(result.reasons)} answers and what they added"):
@@ -204,8 +207,7 @@ def render_result(result: Result) -> None:
                 )
 
     st.markdown("#### How the call was made")
-    for step in result.path:
-        st.markdown(f"1. {step}")
+    st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(result.path, 1)))
 
     st.markdown("#### Checklist")
     if result.checklist.stop:

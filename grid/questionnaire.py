@@ -53,6 +53,7 @@ class Question(Strict):
 
 class Axis(Strict):
     id: str
+    short: str = Field(max_length=14, description="Label for tight spaces such as the radar chart.")
     label: str
     description: str
     weight: float = Field(ge=0, description="How much the axis counts in the overall lean.")
