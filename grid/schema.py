@@ -47,6 +47,12 @@ def validation_problems(error: ValidationError, data: Any) -> list[str]:
             msg = "unknown key"
         elif err["type"] == "missing":
             msg = "required key is missing"
+        elif err["type"] == "string_pattern_mismatch":
+            pattern = str(err.get("ctx", {}).get("pattern", ""))
+            if pattern.startswith("^https?://"):
+                msg = f"not a web address: {err['input']!r} (it must start with http:// or https://)"
+            else:
+                msg = f"{err['input']!r} is not allowed here (lowercase letters, digits, dots and dashes)"
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         problems.append(f"{_describe(loc, data)}: {msg}")

@@ -1,0 +1,603 @@
+"""The model and licence catalog: strict models, a checker that reports every problem at once,
+and a lenient loader that keeps every valid entry.
+
+Each entry is validated on its own, so that one broken model does not hide the problems of the
+next, and so that the app can still load everything that is valid. Cross-entry checks (a model
+naming a licence or provider that does not exist, duplicate ids) run over the entries that parsed.
+Problems name the section, the entry id, the field and, where the YAML parser knows it, the line.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+import yaml
+from pydantic import Field, ValidationError, field_validator, model_validator
+from yaml.constructor import SafeConstructor
+
+from grid.errors import InvalidData
+from grid.schema import Strict, validation_problems
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+CATALOG_PATH = DATA_DIR / "models.yaml"
+SCHEMA_PATH = DATA_DIR / "models.schema.json"
+STALE_AFTER_DAYS = 180
+MAX_CATALOG_BYTES = 32 * 1024 * 1024
+
+Confidence = Literal["verified", "secondary", "uncertain"]
+URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
+
+
+class Source(Strict):
+    """Where a fact was read, and when somebody last checked it there."""
+
+    url: str = Field(pattern=URL_PATTERN, description="The page the fact was read on (http or https).")
+    checked: date = Field(description="The day the fact was last checked at that page (YYYY-MM-DD).")
+
+
+class Threshold(Strict):
+    """A licence clause that starts to apply above a number of users or a level of revenue."""
+
+    metric: Literal["monthly_active_users", "monthly_revenue_usd", "annual_revenue_usd"]
+    value: int = Field(gt=0, description="The clause applies above this value.")
+    consequence: Literal["display_attribution", "need_separate_license", "no_rights"] = Field(
+        description="display_attribution: show the given name in the product; need_separate_license: "
+        "ask the licensor for a licence; no_rights: the licence grants nothing."
+    )
+
+
+class License(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")
+    name: str
+    spdx: Optional[str] = Field(None, description="SPDX identifier, or null if the licence has none.")
+    hf_tag: Optional[str] = Field(None, description="The Hugging Face `license:` tag, or null if unknown.")
+    osi_approved: Optional[bool] = None
+    commercial_use: Optional[Literal["yes", "no", "conditional"]] = Field(
+        description="yes, no, or conditional (then thresholds say when it changes); null when nobody has read the terms."
+    )
+    thresholds: list[Threshold] = Field(default_factory=list)
+    attribution: Optional[str] = Field(None, description="What must be shown or kept, in plain words.")
+    acceptable_use_policy: Optional[bool] = Field(None, description="True when an acceptable-use or field-of-use policy is part of the licence.")
+    derivative_naming: Optional[str] = None
+    outputs_to_train_other_models: Optional[
+        Literal["allowed", "allowed_with_conditions", "forbidden", "not_addressed"]
+    ] = None
+    patent_grant: Literal["express", "none_express", "unknown"]
+    sources: list[Source] = Field(min_length=1)
+    confidence: Confidence
+    notes: Optional[str] = None
+
+    @field_validator("commercial_use", mode="before")
+    @classmethod
+    def _yaml_bool(cls, v: Any) -> Any:
+        return {True: "yes", False: "no"}.get(v, v) if isinstance(v, bool) else v
+
+    @model_validator(mode="after")
+    def _conditional_needs_thresholds(self) -> "License":
+        if self.commercial_use == "conditional" and not self.thresholds:
+            raise ValueError("commercial_use is conditional but no thresholds say when it changes")
+        return self
+
+
+class Provider(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")
+    name: str
+    trains_on_api_data_by_default: Optional[bool] = Field(description="Null when nobody has checked.")
+    zero_data_retention: Literal["self_serve", "on_approval", "none", "unknown"]
+    regions: list[str] = Field(default_factory=list)
+    attestations: list[str] = Field(default_factory=list)
+    sources: list[Source] = Field(min_length=1)
+    confidence: Confidence
+    notes: Optional[str] = None
+
+
+class Price(Strict):
+    """USD per million tokens at one seller, with where and when it was read."""
+
+    seller: str
+    kind: Literal["first_party", "inference_provider"]
+    input_usd_per_mtok: Optional[float] = Field(None, ge=0)
+    output_usd_per_mtok: Optional[float] = Field(None, ge=0)
+    cached_input_usd_per_mtok: Optional[float] = Field(None, ge=0)
+    batch_discount: Optional[float] = Field(None, gt=0, lt=1, description="Share taken off for batch jobs, e.g. 0.5.")
+    source: str = Field(pattern=URL_PATTERN, description="The page the price was read on.")
+    checked: date
+    notes: Optional[str] = None
+
+
+class Model(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")
+    name: str
+    native_name: Optional[str] = Field(None, description="The name in the developer's own script, if it differs.")
+    developer: str
+    weights: Literal["open", "closed"]
+    license: Optional[str] = Field(None, description="A licence id (open weights).")
+    provider: Optional[str] = Field(None, description="A provider id (closed models).")
+    released: Optional[date] = None
+    modalities: list[Literal["text", "image", "audio", "video"]] = Field(min_length=1)
+    context_tokens: Optional[int] = Field(None, gt=0)
+    parameters_total_b: Optional[float] = Field(None, gt=0)
+    parameters_active_b: Optional[float] = Field(None, gt=0)
+    prices: list[Price] = Field(default_factory=list)
+    tier: Literal["frontier", "strong", "efficient"]
+    tier_basis: str
+    sources: list[Source] = Field(min_length=1)
+    confidence: Confidence
+    notes: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Model":
+        problems = []
+        if self.weights == "open":
+            if not self.license:
+                problems.append("an open-weight model needs a license id")
+            if self.provider:
+                problems.append("an open-weight model has a license, not a provider")
+        else:
+            if not self.provider:
+                problems.append("a closed model needs a provider id")
+            if self.license:
+                problems.append("a closed model has a provider, not a license")
+            if self.parameters_total_b or self.parameters_active_b:
+                problems.append("parameter counts are for open weights only")
+        if self.parameters_total_b and self.parameters_active_b and self.parameters_active_b > self.parameters_total_b:
+            problems.append("parameters_active_b is larger than parameters_total_b")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # -- derived facts -----------------------------------------------------------------------
+    @property
+    def newest_checked(self) -> date:
+        return max([s.checked for s in self.sources] + [p.checked for p in self.prices])
+
+    @property
+    def best_price(self) -> Optional[Price]:
+        """The cheapest price with both input and output known (by a 3:1 input:output blend)."""
+        known = [p for p in self.prices if p.input_usd_per_mtok is not None and p.output_usd_per_mtok is not None]
+        return min(known, key=lambda p: (blended(p), p.seller)) if known else None
+
+    @property
+    def multimodal(self) -> bool:
+        return any(m != "text" for m in self.modalities)
+
+
+def blended(p: Price) -> float:
+    """A 3:1 input:output blend per million tokens, for ranking only."""
+    return (3 * (p.input_usd_per_mtok or 0) + (p.output_usd_per_mtok or 0)) / 4
+
+
+class CatalogFile(Strict):
+    """The whole file, for the JSON Schema that editors use while the YAML is typed."""
+
+    licenses: list[License]
+    providers: list[Provider]
+    models: list[Model]
+
+
+# ----------------------------------------------------------------------------- the catalog
+@dataclass(frozen=True)
+class Catalog:
+    """The valid entries of a catalog, with lookups. Immutable: safe to share across sessions."""
+
+    licenses: tuple[License, ...]
+    providers: tuple[Provider, ...]
+    models: tuple[Model, ...]
+    problems: tuple[str, ...] = ()
+    source: str = ""
+
+    @cached_property
+    def license_by_id(self) -> dict[str, License]:
+        return {x.id: x for x in self.licenses}
+
+    @cached_property
+    def provider_by_id(self) -> dict[str, Provider]:
+        return {x.id: x for x in self.providers}
+
+    @cached_property
+    def model_by_id(self) -> dict[str, Model]:
+        return {x.id: x for x in self.models}
+
+    @property
+    def newest_checked(self) -> Optional[date]:
+        dates = [m.newest_checked for m in self.models]
+        dates += [s.checked for x in (*self.licenses, *self.providers) for s in x.sources]
+        return max(dates) if dates else None
+
+    @property
+    def oldest_checked(self) -> Optional[date]:
+        dates = [m.newest_checked for m in self.models]
+        return min(dates) if dates else None
+
+    def to_json_dict(self) -> dict[str, list[dict[str, Any]]]:
+        return {
+            "licenses": [x.model_dump(mode="json") for x in self.licenses],
+            "providers": [x.model_dump(mode="json") for x in self.providers],
+            "models": [x.model_dump(mode="json") for x in self.models],
+        }
+
+    def summary(self) -> str:
+        n_open = sum(1 for m in self.models if m.weights == "open")
+        newest = self.newest_checked
+        return (
+            f"{len(self.models)} models ({n_open} open-weight, {len(self.models) - n_open} closed), "
+            f"{len(self.licenses)} licences, {len(self.providers)} providers"
+            + (f"; newest check {newest.isoformat()}" if newest else "")
+        )
+
+
+def is_stale(checked: date, today: date) -> bool:
+    """True when the newest check of an entry is older than ``STALE_AFTER_DAYS``."""
+    return (today - checked).days > STALE_AFTER_DAYS
+
+
+def newest_source_check(entry: License | Provider) -> date:
+    return max(s.checked for s in entry.sources)
+
+
+# ----------------------------------------------------------------------------- YAML reading
+_BASE_LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+_TAG = "tag:yaml.org,2002:"
+
+
+class _EventLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """libyaml's parser, with the implicit-tag resolver remembering its answer per plain scalar
+    (keys and enum values repeat thousands of times in a large catalog)."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._tags: dict[str, str] = {}
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:  # no path resolvers
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = self._tags.get(value)
+            if tag is None:
+                tag = self._tags[value] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
+
+
+class _YamlProblem(Exception):
+    def __init__(self, message: str, mark: Any):
+        super().__init__(message)
+        self.message = message
+        self.line = mark.line + 1 if mark is not None else None
+
+
+_NO_KEY = object()
+_BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
+
+
+def _scalar(loader: _EventLoader, ev: Any, tag: str) -> Any:
+    """A scalar whose tag is not plain text."""
+    if tag == "!":
+        return ev.value
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "bool":
+        return _BOOLS[ev.value.lower()]
+    if tag in (_TAG + "int", _TAG + "float"):
+        node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark)
+        return SafeConstructor.construct_yaml_int(loader, node) if tag.endswith("int") else SafeConstructor.construct_yaml_float(loader, node)
+    if tag == _TAG + "timestamp":
+        return ev.value  # dates stay text; pydantic parses them per field
+    if tag == _TAG + "merge":
+        return "<<"
+    raise _YamlProblem(f"unsupported YAML tag {tag!r}; only plain YAML data is read", ev.start_mark)
+
+
+def _load_events(text: str, record_lines: bool) -> tuple[Any, dict[tuple[Any, ...], int], list[tuple[tuple[Any, ...], str, int]]]:
+    """Build plain data straight from libyaml's events, without node objects (the slow part of
+    PyYAML). Records duplicate keys always, and the line of every key and item when asked.
+
+    The loop is written flat, with the common cases inline: it runs once per scalar, ~30 times
+    per catalog entry.
+    """
+    loader = _EventLoader(text)
+    get_event = loader.get_event
+    resolve = loader.resolve
+    tags = loader._tags
+    str_tag = _TAG + "str"
+    anchors: dict[str, Any] = {}
+    lines: dict[tuple[Any, ...], int] = {}
+    dupes: list[tuple[tuple[Any, ...], str, int]] = []
+    containers: list[Any] = []  # open containers, innermost last
+    keys: list[Any] = []  # per open mapping: the key waiting for its value (or _NO_KEY)
+    key_lines: list[int] = []
+    path: list[Any] = []
+    root: Any = None
+    Scalar, MapStart, SeqStart, Alias = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent
+    MapEnd, SeqEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
+
+    def place(value: Any, mark: Any) -> Any:
+        """Attach a value to the open container; return its path element (None for a key)."""
+        nonlocal root
+        if not containers:
+            root = value
+            return ()
+        top = containers[-1]
+        if type(top) is dict:
+            key = keys[-1]
+            if key is _NO_KEY:
+                if isinstance(value, (dict, list)):
+                    raise _YamlProblem("complex mapping keys are not supported", mark)
+                keys[-1] = value
+                key_lines[-1] = mark.line + 1
+                return None
+            keys[-1] = _NO_KEY
+            if key in top:
+                dupes.append((tuple(path), key, key_lines[-1]))
+            top[key] = value
+            if record_lines:
+                lines[(*path, key)] = key_lines[-1]
+            return key
+        index = len(top)
+        top.append(value)
+        if record_lines:
+            lines[(*path, index)] = mark.line + 1
+        return index
+
+    try:
+        while True:
+            ev = get_event()
+            if ev is None:
+                break
+            kind = type(ev)
+            if kind is Scalar:
+                tag = ev.tag
+                value = ev.value
+                if tag is None:
+                    if ev.implicit[0]:
+                        tag = tags.get(value) or resolve(yaml.ScalarNode, value, ev.implicit)
+                    else:
+                        tag = str_tag
+                if tag != str_tag:
+                    value = _scalar(loader, ev, tag)
+                if ev.anchor is not None:
+                    anchors[ev.anchor] = value
+                # inline fast path of place() for a value inside a mapping or a list
+                if containers and not record_lines:
+                    top = containers[-1]
+                    if type(top) is dict:
+                        key = keys[-1]
+                        if key is _NO_KEY:
+                            keys[-1] = value
+                            key_lines[-1] = ev.start_mark.line + 1
+                            continue
+                        keys[-1] = _NO_KEY
+                        if key in top:
+                            dupes.append((tuple(path), key, key_lines[-1]))
+                        top[key] = value
+                    else:
+                        top.append(value)
+                    continue
+                place(value, ev.start_mark)
+            elif kind is MapStart or kind is SeqStart:
+                is_map = kind is MapStart
+                if ev.tag not in (None, "!", _TAG + ("map" if is_map else "seq")):
+                    raise _YamlProblem(f"unsupported YAML tag {ev.tag!r}; only plain YAML data is read", ev.start_mark)
+                container: Any = {} if is_map else []
+                if ev.anchor is not None:
+                    anchors[ev.anchor] = container
+                element = place(container, ev.start_mark)
+                if element is None:
+                    raise _YamlProblem("complex mapping keys are not supported", ev.start_mark)
+                if element != ():
+                    path.append(element)
+                if record_lines:
+                    lines.setdefault(tuple(path), ev.start_mark.line + 1)
+                containers.append(container)
+                if is_map:
+                    keys.append(_NO_KEY)
+                    key_lines.append(0)
+            elif kind is MapEnd or kind is SeqEnd:
+                container = containers.pop()
+                if kind is MapEnd:
+                    keys.pop()
+                    key_lines.pop()
+                if containers:
+                    path.pop()
+                if kind is MapEnd and "<<" in container:
+                    merged = container.pop("<<")
+                    for base in merged if isinstance(merged, list) else [merged]:
+                        if not isinstance(base, dict):
+                            raise _YamlProblem("a merge key (<<) must refer to a mapping", ev.start_mark)
+                        for k, v in base.items():
+                            container.setdefault(k, v)
+            elif kind is Alias:
+                if ev.anchor not in anchors:
+                    raise _YamlProblem(f"unknown alias *{ev.anchor}", ev.start_mark)
+                place(anchors[ev.anchor], ev.start_mark)
+    finally:
+        loader.dispose()
+    return root, lines, dupes
+
+
+def _yaml_error(e: yaml.YAMLError, source: str) -> InvalidData:
+    mark = getattr(e, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    if isinstance(e, yaml.constructor.ConstructorError):
+        return InvalidData(source, [f"unsupported YAML tag{where} ({e.problem}); only plain YAML data is read"])
+    problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+    return InvalidData(source, [f"not valid YAML{where}: {problem}"])
+
+
+def _entry_label(data: Any, path: tuple[Any, ...]) -> str:
+    """``models[3] (some-id)`` for a path inside an entry, or the plain path elsewhere."""
+    if len(path) >= 2 and isinstance(path[1], int) and isinstance(data, dict):
+        section = data.get(path[0])
+        entry = section[path[1]] if isinstance(section, list) and path[1] < len(section) else None
+        label = f"{path[0]}[{path[1]}]"
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            label += f" ({entry['id']})"
+        rest = path[2:]
+        return label + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest)
+    return _where(path)
+
+
+def _where(path: tuple[Any, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (("." if i else "") + str(p)) for i, p in enumerate(path)) or "(top level)"
+
+
+def _line_of(lines: dict[tuple[Any, ...], int], path: tuple[Any, ...]) -> Optional[int]:
+    for cut in range(len(path), 0, -1):
+        if path[:cut] in lines:
+            return lines[path[:cut]]
+    return None
+
+
+# ----------------------------------------------------------------------------- validation
+SECTIONS: dict[str, type[Strict]] = {"licenses": License, "providers": Provider, "models": Model}
+
+
+def parse_catalog(
+    data: Any,
+    source: str = "catalog",
+    text: Optional[str] = None,
+    duplicate_keys: tuple[tuple[tuple[Any, ...], str, int], ...] = (),
+) -> Catalog:
+    """Validate raw catalog data. Returns the valid entries and every problem found.
+
+    ``text`` (the YAML the data came from) lets problems name their line; it is read a second
+    time, with line numbers, only when there is a problem to report.
+    """
+    if not isinstance(data, dict):
+        raise InvalidData(source, ["the top level must be a mapping with licenses, providers and models"])
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    for key in data:
+        if key not in SECTIONS:
+            problems.append(((key,), f"{key}: unknown section (allowed: {', '.join(SECTIONS)})"))
+    parsed: dict[str, list[Any]] = {}
+    broken: dict[str, set[str]] = {section: set() for section in SECTIONS}
+    for section, cls in SECTIONS.items():
+        raw = data.get(section)
+        parsed[section] = []
+        if raw is None:
+            problems.append(((section,), f"{section}: section is missing"))
+            continue
+        if not isinstance(raw, list):
+            problems.append(((section,), f"{section}: must be a list of entries"))
+            continue
+        seen: set[str] = set()
+        for i, entry in enumerate(raw):
+            eid = entry.get("id") if isinstance(entry, dict) else None
+            label = f"{section}[{i}]" + (f" ({eid})" if isinstance(eid, str) else "")
+            if not isinstance(entry, dict):
+                problems.append(((section, i), f"{label}: must be a mapping"))
+                continue
+            try:
+                obj = cls.model_validate(entry)
+            except ValidationError as e:
+                if isinstance(eid, str):
+                    broken[section].add(eid)
+                for err, line in zip(validation_problems(e, entry), e.errors(include_url=False)):
+                    loc = tuple(x for x in line["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+                    field_part = err.split(": ", 1)
+                    msg = f"{label}.{err}" if field_part[0] != "(top level)" else f"{label}: {field_part[1]}"
+                    problems.append(((section, i, *loc), msg))
+                continue
+            if obj.id in seen:
+                problems.append(((section, i, "id"), f"{label}: id {obj.id!r} is used by an earlier entry"))
+                continue
+            seen.add(obj.id)
+            parsed[section].append((i, obj))
+
+    license_ids = {obj.id for _, obj in parsed["licenses"]}
+    provider_ids = {obj.id for _, obj in parsed["providers"]}
+    models = []
+    for i, m in parsed["models"]:
+        label = f"models[{i}] ({m.id})"
+        for kind, ref, known, section in (
+            ("licence", m.license, license_ids, "licenses"),
+            ("provider", m.provider, provider_ids, "providers"),
+        ):
+            if ref and ref not in known:
+                field_name = "license" if kind == "licence" else "provider"
+                why = (
+                    f"{kind} {ref!r} has problems of its own (see above), so this model is left out"
+                    if ref in broken[section]
+                    else f"unknown {kind} {ref!r}"
+                )
+                problems.append((("models", i, field_name), f"{label}.{field_name}: {why}"))
+                break
+        else:
+            models.append(m)
+            continue
+
+    dupes = [f"{_entry_label(data, path)}: key {key!r} appears twice (line {line})" for path, key, line in duplicate_keys]
+    messages = [msg for _, msg in problems]
+    if problems and text is not None:
+        _, lines, _ = _load_events(text, record_lines=True)
+        messages = []
+        for path, msg in problems:
+            line = _line_of(lines, path)
+            messages.append(f"{msg} (line {line})" if line else msg)
+    return Catalog(
+        licenses=tuple(obj for _, obj in parsed["licenses"]),
+        providers=tuple(obj for _, obj in parsed["providers"]),
+        models=tuple(models),
+        problems=tuple(messages + dupes),
+        source=source,
+    )
+
+
+def parse_catalog_text(text: str, source: str = "catalog") -> Catalog:
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # a bulk load creates ~10 containers per entry and no cycles: skip the collector's passes
+    try:
+        data, _, dupes = _load_events(text, record_lines=False)
+        return parse_catalog(data, source, text, tuple(dupes))
+    except _YamlProblem as e:
+        where = f" at line {e.line}" if e.line else ""
+        raise InvalidData(source, [f"{e.message}{where}"]) from None
+    except yaml.YAMLError as e:
+        raise _yaml_error(e, source) from None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def read_catalog(path: str | Path = CATALOG_PATH) -> Catalog:
+    """Read and validate a catalog file. Raises ``InvalidData`` only when nothing can be read;
+    otherwise the returned catalog lists its problems and keeps every valid entry."""
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_CATALOG_BYTES:
+            raise InvalidData(str(path), [f"file is larger than {MAX_CATALOG_BYTES} bytes"])
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidData(str(path), ["file not found"]) from None
+    except IsADirectoryError:
+        raise InvalidData(str(path), ["is a folder, not a file"]) from None
+    except UnicodeDecodeError:
+        raise InvalidData(str(path), ["not UTF-8 text"]) from None
+    return parse_catalog_text(text, str(path))
+
+
+@lru_cache(maxsize=4)
+def load_catalog(path: str | Path = CATALOG_PATH) -> Catalog:
+    """The catalog, read and validated once per process (per path)."""
+    return read_catalog(path)
+
+
+def json_schema() -> dict[str, Any]:
+    schema = CatalogFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Open / closed LLM decision grid: model and licence catalog"
+    return schema
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
