@@ -1,0 +1,166 @@
+"""The shortlist: candidate models for a recommendation, filtered by hard needs and ranked.
+
+- open → open-weight models (role ``primary``); closed → closed models (``primary``);
+  hybrid → an open-weight ``volume`` model and a closed ``frontier`` model.
+- Hard needs exclude a model, with the reason: multimodal input when the model is text-only; a
+  licence not usable commercially at the user's scale; a provider without zero data retention
+  when the data may only go to a vendor under a zero-retention contract.
+- Ranking: closeness to the tier the tasks need, then verified facts, a known price, the lower
+  blended price, the newer release.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict
+
+from grid.catalog import Catalog, Model, blended, is_stale
+from grid.engine import Result
+from grid.licensing import Scale, read_license, read_provider
+from grid.questionnaire import Questionnaire
+
+TIER_RANK = {"efficient": 0, "strong": 1, "frontier": 2}
+CONFIDENCE_RANK = {"verified": 0, "secondary": 1, "uncertain": 2}
+PER_ROLE = {"primary": 5, "volume": 3, "frontier": 3}
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PriceView(_Out):
+    seller: str
+    input_usd_per_mtok: float
+    output_usd_per_mtok: float
+    source: str
+    checked: str
+
+
+class Candidate(_Out):
+    model: str
+    name: str
+    role: str  # primary | volume | frontier
+    license: Optional[str]
+    provider: Optional[str]
+    developer: str
+    tier: str
+    price: Optional[PriceView]
+    stale: bool
+    confidence: str
+    flags: list[str]
+
+
+class Excluded(_Out):
+    model: str
+    name: str
+    role: str
+    reason: str
+
+
+class Shortlist(_Out):
+    candidates: list[Candidate]
+    excluded: list[Excluded]
+    scale_note: str
+
+
+def _desired_tier(role: str, weights: str, answers: Mapping[str, str]) -> int:
+    task = answers.get("task_difficulty")
+    if role == "frontier" or task == "frontier":
+        return TIER_RANK["frontier"]
+    if role == "volume" or task == "routine":
+        return TIER_RANK["strong"]
+    return TIER_RANK["strong"] if weights == "open" else TIER_RANK["frontier"]
+
+
+def _rank_key(m: Model, desired: int) -> tuple:
+    price = m.best_price
+    released = -(m.released.toordinal()) if m.released else 0
+    return (
+        abs(TIER_RANK[m.tier] - desired),
+        CONFIDENCE_RANK[m.confidence],
+        price is None,
+        blended(price) if price else 0.0,
+        released,
+        m.id,
+    )
+
+
+def build_shortlist(
+    result: Result,
+    answers: Mapping[str, str],
+    catalog: Catalog,
+    q: Questionnaire,
+    today: Optional[date] = None,
+) -> Shortlist:
+    today = today or date.today()
+    scale = Scale.from_answers(answers, q)
+    roles = {"open": [("primary", "open")], "closed": [("primary", "closed")], "hybrid": [("volume", "open"), ("frontier", "closed")]}[
+        result.recommendation
+    ]
+    wants_media = answers.get("modality") == "multimodal"
+    candidates: list[Candidate] = []
+    excluded: list[Excluded] = []
+    for role, weights in roles:
+        pool = [m for m in catalog.models if m.weights == weights]
+        desired = _desired_tier(role, weights, answers)
+        kept: list[tuple[Model, list[str]]] = []
+        for m in pool:
+            reason = None
+            flags: list[str] = []
+            if wants_media and not m.multimodal:
+                reason = "Text-only; your workload needs images, audio or video."
+            if weights == "open":
+                reading = read_license(catalog.license_by_id[m.license], m.developer, scale, today)  # type: ignore[index]
+            else:
+                reading = read_provider(catalog.provider_by_id[m.provider], answers, today)  # type: ignore[index]
+            if reason is None and not reading.usable:
+                reason = reading.blocking
+            if reason is not None:
+                excluded.append(Excluded(model=m.id, name=m.name, role=role, reason=reason))
+                continue
+            flags.extend(reading.flags)
+            kept.append((m, flags))
+        kept.sort(key=lambda mf: _rank_key(mf[0], desired))
+        for m, flags in kept[: PER_ROLE[role]]:
+            price = m.best_price
+            model_flags = list(flags)
+            if price is None:
+                model_flags.append("No verified price in the catalog.")
+            elif weights == "open" and result.deployment == "rented_open_weights" and not any(
+                p.kind == "inference_provider" for p in m.prices
+            ):
+                model_flags.append(f"Priced here by {price.seller}; no third-party inference provider price is catalogued.")
+            if m.confidence != "verified":
+                model_flags.append(f"The model's facts are {m.confidence}.")
+            stale = is_stale(m.newest_checked, today)
+            if stale:
+                model_flags.append(f"Facts last checked {m.newest_checked.isoformat()}, more than 180 days ago.")
+            candidates.append(
+                Candidate(
+                    model=m.id,
+                    name=m.name,
+                    role=role,
+                    license=m.license,
+                    provider=m.provider,
+                    developer=m.developer,
+                    tier=m.tier,
+                    price=(
+                        PriceView(
+                            seller=price.seller,
+                            input_usd_per_mtok=price.input_usd_per_mtok,  # type: ignore[arg-type]
+                            output_usd_per_mtok=price.output_usd_per_mtok,  # type: ignore[arg-type]
+                            source=price.source,
+                            checked=price.checked.isoformat(),
+                        )
+                        if price
+                        else None
+                    ),
+                    stale=stale,
+                    confidence=m.confidence,
+                    flags=model_flags,
+                )
+            )
+    return Shortlist(candidates=candidates, excluded=excluded, scale_note=scale.describe())
