@@ -18,6 +18,7 @@ run: $(STAMP)
 	$(PY) -m streamlit run app.py --server.port 8501
 
 test: $(STAMP)
+	$(PY) -m grid catalog check
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -10,7 +10,11 @@ import json
 import sys
 from typing import Optional, Sequence, TextIO
 
+from datetime import date
+
 from grid.answers import parse_answer_file
+from grid.catalog import CATALOG_PATH, Catalog, json_schema_text, load_catalog, read_catalog
+from grid.shortlist import Shortlist, build_shortlist
 from grid.engine import REC_LABEL, Result, score
 from grid.errors import GridError, InvalidAnswers, InvalidData
 from grid.profiles import load_profiles
@@ -20,7 +24,24 @@ from grid.yamlio import read_data_file
 EXIT_BAD_INPUT = 2
 
 
-def format_result(result: Result, q: Questionnaire, *, title: Optional[str] = None) -> str:
+def format_shortlist(sl: Shortlist) -> list[str]:
+    lines = ["Shortlist:", f"  {sl.scale_note}"]
+    for c in sl.candidates:
+        price = (
+            f"${c.price.input_usd_per_mtok:g} in / ${c.price.output_usd_per_mtok:g} out per M tokens ({c.price.seller}, checked {c.price.checked})"
+            if c.price
+            else "no verified price"
+        )
+        terms = f"licence {c.license}" if c.license else f"provider {c.provider}"
+        lines.append(f"  [{c.role}] {c.name} ({c.model}; {terms}; {c.tier}{'; STALE' if c.stale else ''}): {price}")
+        lines.extend(f"      - {f}" for f in c.flags)
+    if sl.excluded:
+        lines.append("Excluded:")
+        lines.extend(f"  - {e.name} ({e.model}): {e.reason}" for e in sl.excluded)
+    return lines
+
+
+def format_result(result: Result, q: Questionnaire, *, title: Optional[str] = None, shortlist: Optional[Shortlist] = None) -> str:
     """The readable summary printed without ``--json``."""
     lines = []
     if title:
@@ -63,6 +84,8 @@ def format_result(result: Result, q: Questionnaire, *, title: Optional[str] = No
         lines.append("What would change this: no single answer change flips the recommendation.")
     if result.unanswered:
         lines.append(f"Unanswered: {', '.join(result.unanswered)}")
+    if shortlist is not None:
+        lines.extend(format_shortlist(shortlist))
     return "\n".join(lines)
 
 
@@ -74,23 +97,44 @@ def _problem_line(path: str, error: GridError) -> str:
     return f"{path}: {error}"
 
 
+def _catalog(err: TextIO) -> Catalog:
+    catalog = load_catalog()
+    if catalog.problems:
+        print(
+            f"grid: warning: the catalog has {len(catalog.problems)} problem(s); its valid entries are used "
+            "(see: python -m grid catalog check)",
+            file=err,
+        )
+    return catalog
+
+
 def cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     q = load_questionnaire()
     profiles = load_profiles()
+    catalog = _catalog(err)
+    today = date.today()
     status = 0
     for path in args.files:
         try:
             parsed = parse_answer_file(read_data_file(path), q, profiles)
             result = score(parsed.answers, parsed.checklist, questionnaire=q)
+            sl = build_shortlist(result, parsed.answers, catalog, q, today)
         except GridError as e:
             print(f"grid: {_problem_line(path, e)}", file=err)
             status = EXIT_BAD_INPUT
             continue
         if args.json:
-            payload = {"file": path, "profile": parsed.profile, **result.to_json_dict()}
+            payload = {
+                "file": path,
+                "profile": parsed.profile,
+                **result.to_json_dict(),
+                "shortlist": [c.model_dump(mode="json") for c in sl.candidates],
+                "excluded": [e.model_dump(mode="json") for e in sl.excluded],
+                "scale_note": sl.scale_note,
+            }
             print(json.dumps(payload, ensure_ascii=False), file=out)
         else:
-            print(format_result(result, q, title=path), file=out)
+            print(format_result(result, q, title=path, shortlist=sl), file=out)
             print(file=out)
     return status
 
@@ -105,6 +149,43 @@ def cmd_profiles(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for p in profiles.values():
         deps = " or ".join(p.expected.deployment)
         print(f"{p.id:<{width}}  {p.name} → {p.expected.recommendation} ({deps})", file=out)
+    return 0
+
+
+def cmd_catalog_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    path = args.path or str(CATALOG_PATH)
+    try:
+        catalog = read_catalog(path)
+    except InvalidData as e:
+        print(f"{e.source}: {len(e.problems)} problem(s)", file=out)
+        for p in e.problems:
+            print(f"  - {p}", file=out)
+        return 1
+    if catalog.problems:
+        print(f"{path}: {len(catalog.problems)} problem(s)", file=out)
+        for p in catalog.problems:
+            print(f"  - {p}", file=out)
+        return 1
+    print(f"{path}: OK, {catalog.summary()}", file=out)
+    return 0
+
+
+def cmd_catalog_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    catalog = _catalog(err)
+    if args.json:
+        print(json.dumps(catalog.to_json_dict(), ensure_ascii=False, indent=None), file=out)
+        return 0
+    print(catalog.summary(), file=out)
+    for m in catalog.models:
+        terms = m.license if m.weights == "open" else m.provider
+        price = m.best_price
+        cost = f"${price.input_usd_per_mtok:g}/${price.output_usd_per_mtok:g}" if price else "no price"
+        print(f"  {m.id:<32} {m.weights:<6} {terms:<30} {m.tier:<9} {cost}", file=out)
+    return 0
+
+
+def cmd_catalog_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    out.write(json_schema_text())
     return 0
 
 
@@ -125,6 +206,16 @@ def build_parser() -> argparse.ArgumentParser:
     prof = sub.add_parser("profiles", help="list the usage profiles", description="List the usage profiles.")
     prof.add_argument("--json", action="store_true", help="one JSON object per profile per line")
     prof.set_defaults(func=cmd_profiles)
+    cat = sub.add_parser("catalog", help="check, show or describe the model and licence catalog", description="The model and licence catalog.")
+    csub = cat.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
+    chk = csub.add_parser("check", help="validate a catalog file; exit 1 and list every problem if it is bad")
+    chk.add_argument("path", nargs="?", metavar="PATH", help=f"default: {CATALOG_PATH.relative_to(CATALOG_PATH.parent.parent)}")
+    chk.set_defaults(func=cmd_catalog_check)
+    show = csub.add_parser("show", help="print the catalog (normalised JSON with --json)")
+    show.add_argument("--json", action="store_true", help='{"licenses": [...], "providers": [...], "models": [...]}')
+    show.set_defaults(func=cmd_catalog_show)
+    sch = csub.add_parser("schema", help="print the catalog's JSON Schema")
+    sch.set_defaults(func=cmd_catalog_schema)
     return parser
 
 
