@@ -7,6 +7,7 @@ st.set_page_config(page_title="Open / closed LLM decision grid", page_icon=":mat
 page = st.navigation(
     [
         st.Page("app_pages/assess.py", title="Assess", icon=":material/explore:", default=True),
+        st.Page("app_pages/catalog.py", title="Catalog", icon=":material/menu_book:"),
         st.Page("app_pages/method.py", title="Method", icon=":material/functions:"),
     ]
 )

@@ -159,7 +159,9 @@ elif step == "checklist":
 
 else:  # result
     st.header("Result")
-    ui.render_result(ui.current_result())
+    result = ui.current_result()
+    ui.render_result(result)
+    ui.render_shortlist(ui.current_shortlist(result))
 
 st.divider()
 nav_buttons()

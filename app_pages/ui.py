@@ -8,9 +8,14 @@ from typing import Optional
 import plotly.graph_objects as go
 import streamlit as st
 
+import re
+from datetime import date
+
+from grid.catalog import Catalog, load_catalog
 from grid.engine import REC_LABEL, Result, score
 from grid.profiles import Profile, load_profiles
 from grid.questionnaire import AXIS_IDS, Questionnaire, load_questionnaire
+from grid.shortlist import Shortlist, build_shortlist
 
 STEPS = ["start", "cost", "control", "governance", "ecosystem", "performance", "context", "checklist", "result"]
 STEP_TITLE = {
@@ -34,6 +39,23 @@ def questionnaire() -> Questionnaire:
 
 def profiles() -> dict[str, Profile]:
     return load_profiles()
+
+
+def catalog() -> Catalog:
+    return load_catalog()  # read and validated once per process (lru_cache in the core)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def md_escape(text: str) -> str:
+    """Render text from the catalog, a link or a file literally in markdown: no links, images,
+    emphasis or HTML can come from it."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def today() -> date:
+    return date.today()
 
 
 def init_state() -> None:
@@ -68,6 +90,10 @@ def checklist_overrides() -> dict[str, str]:
 
 def current_result() -> Result:
     return score(answers(), checklist_overrides(), questionnaire=questionnaire())
+
+
+def current_shortlist(result: Result) -> Shortlist:
+    return build_shortlist(result, answers(), catalog(), questionnaire(), today())
 
 
 # ----------------------------------------------------------------------------- callbacks
@@ -176,9 +202,9 @@ def render_result(result: Result) -> None:
     c4.metric("Overall lean", "—" if result.overall is None else f"{result.overall:+d}")
     st.caption(result.confidence_note)
     if result.disagreement:
-        st.warning(result.disagreement, icon="⚠️")
+        st.warning(result.disagreement, icon=":material/warning:")
     for c in result.constraints:
-        st.info(f"**Hard constraint — {c.question}: {c.answer}.** {c.text}", icon="🔒")
+        st.info(f"**Hard constraint — {c.question}: {c.answer}.** {c.text}", icon=":material/lock:")
 
     left, right = st.columns([1, 1])
     with left:
@@ -246,4 +272,60 @@ def render_result(result: Result) -> None:
         st.markdown("No single answer change flips this recommendation.")
     if result.unanswered:
         labels = ", ".join(q.question_by_id[x].label for x in result.unanswered)
-        st.info(f"Unanswered ({len(result.unanswered)}): {labels}.", icon="📝")
+        st.info(f"Unanswered ({len(result.unanswered)}): {labels}.", icon=":material/edit_note:")
+
+
+ROLE_TITLE = {
+    "primary": "Candidate models",
+    "volume": "Volume side: open-weight models for the routine majority",
+    "frontier": "Frontier side: closed models for the hard share",
+}
+
+
+def render_shortlist(sl: Shortlist) -> None:
+    st.markdown("#### Shortlist")
+    st.caption(sl.scale_note + " Ranked by fit to the tier your tasks need, verified facts, then price.")
+    cat = catalog()
+    if cat.problems:
+        st.warning(
+            f"The catalog has {len(cat.problems)} problem(s); only its valid entries are used. See the Catalog page.",
+            icon=":material/warning:",
+        )
+    for role in ("primary", "volume", "frontier"):
+        group = [c for c in sl.candidates if c.role == role]
+        if not group:
+            continue
+        st.markdown(f"**{ROLE_TITLE[role]}**")
+        st.dataframe(
+            [
+                {
+                    "Model": c.name,
+                    "Terms": (cat.license_by_id[c.license].name if c.license else cat.provider_by_id[c.provider].name),
+                    "Tier": c.tier,
+                    "Input $/M": c.price.input_usd_per_mtok if c.price else None,
+                    "Output $/M": c.price.output_usd_per_mtok if c.price else None,
+                    "Price from": c.price.seller if c.price else "no verified price",
+                    "Price source": c.price.source if c.price else None,
+                    "Checked": c.price.checked if c.price else None,
+                    "Stale": "stale" if c.stale else "",
+                }
+                for c in group
+            ],
+            hide_index=True,
+            column_config={
+                "Price source": st.column_config.LinkColumn("Price source", display_text="source"),
+                "Input $/M": st.column_config.NumberColumn(format="$%.3g"),
+                "Output $/M": st.column_config.NumberColumn(format="$%.3g"),
+            },
+            key=f"shortlist_{role}",
+        )
+        for c in group:
+            with st.expander(f"{c.name}: what its terms mean for you"):
+                st.markdown("\n".join(f"- {md_escape(f)}" for f in c.flags) or "Nothing to flag.")
+    if sl.excluded:
+        with st.expander(f"Excluded models ({len(sl.excluded)}) and why"):
+            st.dataframe(
+                [{"Model": e.name, "Side": e.role, "Why it is excluded": e.reason} for e in sl.excluded],
+                hide_index=True,
+                key="shortlist_excluded",
+            )

@@ -1,0 +1,158 @@
+"""The catalog: a searchable, filterable table of models, a licence view and a provider view."""
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import ui
+from grid.catalog import is_stale, newest_source_check
+from grid.licensing import Scale, license_clauses, read_license
+
+ui.init_state()
+cat = ui.catalog()
+q = ui.questionnaire()
+today = ui.today()
+scale = Scale.from_answers(ui.answers(), q)
+
+st.title("Catalog")
+st.caption(
+    f"{cat.summary()}. Every fact carries its source and the day it was checked; entries not checked "
+    "for more than 180 days are marked stale. What nobody has checked is left empty."
+)
+if cat.problems:
+    with st.expander(f"The catalog file has {len(cat.problems)} problem(s); the valid entries are shown", expanded=False):
+        st.code("\n".join(cat.problems), language=None)
+
+models_tab, licences_tab, providers_tab = st.tabs(["Models", "Licences", "Providers"])
+
+with models_tab:
+    c1, c2, c3 = st.columns([2, 1, 1])
+    search = c1.text_input("Search", key="cat_search", placeholder="name, developer or id", help="Matches any part of the name, developer or id")
+    weights = c2.radio("Weights", ["all", "open", "closed"], key="cat_weights", horizontal=True, format_func={"all": "All", "open": "Open", "closed": "Closed"}.get, help="Open weights can be downloaded and self-hosted")
+    modality = c3.multiselect("Must accept", ["text", "image", "audio", "video"], key="cat_modality", help="Input modalities the model must handle")
+    c4, c5, c6, c7 = st.columns(4)
+    commercial = c4.checkbox("Commercial use allowed at my scale", key="cat_commercial", help="Reads each licence against your answers on monthly users and revenue (Your scale step)")
+    self_host = c5.checkbox("Self-hostable", key="cat_selfhost", help="Open weights only")
+    min_context = c6.number_input("Minimum context (thousand tokens)", min_value=0, max_value=10_000, value=0, step=32, key="cat_min_context", help="0 means no minimum")
+    max_price = c7.number_input("Maximum output price ($ per M tokens)", min_value=0.0, max_value=1000.0, value=0.0, step=1.0, key="cat_max_price", help="0 means no maximum; models without a verified price are hidden when a maximum is set")
+    st.caption(scale.describe())
+
+    rows = []
+    needle = search.strip().lower()
+    for m in cat.models:
+        if needle and needle not in f"{m.name} {m.developer} {m.id}".lower():
+            continue
+        if weights != "all" and m.weights != weights:
+            continue
+        if self_host and m.weights != "open":
+            continue
+        if modality and not set(modality) <= set(m.modalities):
+            continue
+        if min_context and (m.context_tokens or 0) < min_context * 1000:
+            continue
+        price = m.best_price
+        if max_price and (price is None or price.output_usd_per_mtok > max_price):
+            continue
+        if m.weights == "open":
+            reading = read_license(cat.license_by_id[m.license], m.developer, scale, today)
+            usable = "yes" if reading.usable and not any(f.startswith("If you go") for f in reading.flags) else ("no" if not reading.usable else "if below thresholds")
+            terms = cat.license_by_id[m.license].name
+        else:
+            usable = "yes (API terms)"
+            terms = cat.provider_by_id[m.provider].name
+        if commercial and usable == "no":
+            continue
+        rows.append(
+            {
+                "Model": m.name,
+                "Developer": m.developer,
+                "Weights": m.weights,
+                "Licence or provider": terms,
+                "Commercial at my scale": usable,
+                "Tier": m.tier,
+                "Inputs": ", ".join(m.modalities),
+                "Context (tokens)": m.context_tokens,
+                "Params total (B)": m.parameters_total_b,
+                "Params active (B)": m.parameters_active_b,
+                "Input $/M": price.input_usd_per_mtok if price else None,
+                "Output $/M": price.output_usd_per_mtok if price else None,
+                "Price from": price.seller if price else None,
+                "Price source": price.source if price else None,
+                "Checked": m.newest_checked.isoformat(),
+                "Stale": "stale" if is_stale(m.newest_checked, today) else "",
+                "Confidence": m.confidence,
+                "Source": m.sources[0].url,
+            }
+        )
+    st.markdown(f"**{len(rows)} of {len(cat.models)} models**")
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        key="cat_table",
+        column_config={
+            "Price source": st.column_config.LinkColumn("Price source", display_text="price page"),
+            "Source": st.column_config.LinkColumn("Source", display_text="source"),
+            "Input $/M": st.column_config.NumberColumn(format="$%.3g"),
+            "Output $/M": st.column_config.NumberColumn(format="$%.3g"),
+            "Context (tokens)": st.column_config.NumberColumn(format="%d"),
+        },
+    )
+
+with licences_tab:
+    lic_id = st.selectbox(
+        "Licence",
+        [x.id for x in cat.licenses],
+        key="cat_license",
+        format_func=lambda lid: cat.license_by_id[lid].name,
+        help="Each clause in plain words, with its source",
+    )
+    lic = cat.license_by_id[lic_id]
+    checked = newest_source_check(lic)
+    used_by = [m.name for m in cat.models if m.license == lic.id]
+    st.subheader(lic.name)
+    st.caption(
+        f"Confidence: {lic.confidence} · last checked {checked.isoformat()}"
+        + (" · STALE (over 180 days)" if is_stale(checked, today) else "")
+        + (f" · used by: {', '.join(used_by)}" if used_by else " · no catalogued model uses it")
+    )
+    st.dataframe(pd.DataFrame(license_clauses(lic), columns=["Clause", "In plain words"]), hide_index=True, key="cat_license_clauses")
+    developer = next((m.developer for m in cat.models if m.license == lic.id), "the licensor")
+    reading = read_license(lic, developer, scale, today)
+    st.markdown("**What it means for you**")
+    st.caption(scale.describe())
+    if reading.blocking:
+        st.error(reading.blocking, icon=":material/block:")
+    st.markdown("\n".join(f"- {ui.md_escape(f)}" for f in reading.flags) or "Nothing to flag.")
+    if lic.notes:
+        st.markdown("**Notes**")
+        st.text(lic.notes)
+    st.dataframe(
+        pd.DataFrame([{"Source": s.url, "Checked": s.checked.isoformat()} for s in lic.sources]),
+        hide_index=True,
+        key="cat_license_sources",
+        column_config={"Source": st.column_config.LinkColumn("Source")},
+    )
+
+with providers_tab:
+    st.markdown("Data handling of the closed API providers: the terms a review board asks about first.")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Provider": p.name,
+                    "Trains on API data by default": {True: "yes", False: "no", None: "not known"}[p.trains_on_api_data_by_default],
+                    "Zero data retention": p.zero_data_retention.replace("_", " "),
+                    "Regions": ", ".join(p.regions) or "not known",
+                    "Attestations (verified)": ", ".join(p.attestations) or "none verified",
+                    "Confidence": p.confidence,
+                    "Checked": newest_source_check(p).isoformat(),
+                    "Stale": "stale" if is_stale(newest_source_check(p), today) else "",
+                    "Source": p.sources[0].url,
+                    "Notes": p.notes or "",
+                }
+                for p in cat.providers
+            ]
+        ),
+        hide_index=True,
+        key="cat_providers",
+        column_config={"Source": st.column_config.LinkColumn("Source", display_text="source")},
+    )
