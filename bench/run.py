@@ -65,6 +65,62 @@ def bench_scoring() -> list[Row]:
     ]
 
 
+def synthetic_catalog_text(n_models: int) -> str:
+    """The shipped catalog with its models repeated under new ids until there are ``n_models``."""
+    import yaml
+
+    from grid.catalog import CATALOG_PATH
+
+    data = yaml.safe_load(CATALOG_PATH.read_text(encoding="utf-8"))
+    models = data["models"]
+    data["models"] = [{**models[i % len(models)], "id": f"synthetic-{i}"} for i in range(n_models)]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def bench_catalog() -> list[Row]:
+    from grid.catalog import CATALOG_PATH, parse_catalog_text, read_catalog
+
+    shipped = statistics.median(timed(lambda: read_catalog(CATALOG_PATH), 5))
+    text = synthetic_catalog_text(10_000)
+    runs = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        cat = parse_catalog_text(text, "synthetic")
+        runs.append(time.perf_counter() - t0)
+    big = statistics.median(runs)
+    if cat.problems or len(cat.models) != 10_000:
+        raise SystemExit(f"the synthetic catalog did not validate: {cat.problems[:3]}")
+    mb = len(text.encode()) / 1e6
+    return [
+        Row("Catalog load and validation: the shipped catalog", ms(shipped), "—", None, "—", True),
+        Row(
+            f"Catalog load and validation: 10,000 synthetic models ({mb:.1f} MB of YAML, median of 3)",
+            f"{big:.2f} s",
+            f"shipped catalog {ms(shipped)}",
+            big / shipped,
+            "< 2 s",
+            big < 2.0,
+        ),
+    ]
+
+
+def bench_shortlist() -> list[Row]:
+    from datetime import date
+
+    from grid.catalog import load_catalog
+    from grid.questionnaire import load_questionnaire
+    from grid.shortlist import build_shortlist
+
+    q = load_questionnaire()
+    cat = load_catalog()
+    p = load_profiles()["hybrid_router"]
+    r = score(p.answers)
+    today = date.today()
+    value = statistics.median(timed(lambda: build_shortlist(r, p.answers, cat, q, today), 100))
+    base = statistics.median(timed(lambda: score(p.answers), 100))
+    return [Row("Full shortlist for one result (hybrid profile, both sides)", ms(value), f"scoring {ms(base)}", value / base, "< 20 ms", value < 0.020)]
+
+
 def bench_apptest() -> list[Row]:
     from streamlit.testing.v1 import AppTest
 
@@ -111,7 +167,7 @@ def table(rows: list[Row]) -> str:
 
 
 def main() -> None:
-    rows = bench_scoring() + bench_apptest()
+    rows = bench_scoring() + bench_shortlist() + bench_catalog() + bench_apptest()
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     header = (
         f"Measured {stamp} on {platform.machine()}, Python {platform.python_version()}, "

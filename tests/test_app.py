@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
-PAGES = ["app_pages/assess.py", "app_pages/method.py"]
+PAGES = ["app_pages/assess.py", "app_pages/catalog.py", "app_pages/method.py"]
 AXIS_STEPS = ["cost", "control", "governance", "ecosystem", "performance", "context"]
 
 
@@ -152,8 +152,8 @@ def test_result_lists_what_would_flip_it():
     at.selectbox(key="start_profile").set_value("prototype").run()
     at.button(key="use_profile").click().run()
     go(at, "result")
-    flips = at.dataframe[-1].value
-    assert "If" in flips.columns and len(flips) >= 1
+    flips = next(d.value for d in at.dataframe if "If" in d.value.columns)
+    assert len(flips) >= 1
     assert "Where may prompts and outputs go?" in set(flips["If"])
 
 
@@ -180,3 +180,83 @@ def test_method_page_shows_every_question_and_weight():
     q = load_questionnaire()
     assert set(questions["Question id"]) == {x.id for x in q.questions}
     assert "Weight" in questions.columns and "Lean" in questions.columns
+
+
+def catalog_page():
+    at = new_app().run()
+    at.switch_page("app_pages/catalog.py").run()
+    assert not at.exception
+    return at
+
+
+def models_table(at):
+    return next(d.value for d in at.dataframe if "Commercial at my scale" in d.value.columns)
+
+
+def test_catalog_filters_by_weights_and_search():
+    at = catalog_page()
+    everything = models_table(at)
+    at.radio(key="cat_weights").set_value("open").run()
+    open_only = models_table(at)
+    assert 0 < len(open_only) < len(everything)
+    assert set(open_only["Weights"]) == {"open"}
+    at.text_input(key="cat_search").input("llama").run()
+    llamas = models_table(at)
+    assert len(llamas) >= 2 and all("llama" in name.lower() for name in llamas["Model"])
+
+
+def test_catalog_commercial_filter_hides_non_commercial_licences():
+    at = catalog_page()
+    assert "Command A" in " ".join(models_table(at)["Model"])
+    at.checkbox(key="cat_commercial").check().run()
+    table = models_table(at)
+    assert "Command A" not in " ".join(table["Model"])
+    assert "no" not in set(table["Commercial at my scale"])
+
+
+def test_catalog_filters_by_modality_context_and_price():
+    at = catalog_page()
+    at.multiselect(key="cat_modality").set_value(["image"]).run()
+    assert all("image" in x for x in models_table(at)["Inputs"])
+    at.multiselect(key="cat_modality").set_value([]).run()
+    at.number_input(key="cat_min_context").set_value(500).run()
+    assert all(x >= 500_000 for x in models_table(at)["Context (tokens)"])
+    at.number_input(key="cat_min_context").set_value(0).run()
+    at.number_input(key="cat_max_price").set_value(1.0).run()
+    prices = models_table(at)["Output $/M"]
+    assert len(prices) > 0 and all(p <= 1.0 for p in prices)
+
+
+def test_catalog_reads_licences_against_the_users_scale():
+    at = new_app().run()
+    go(at, "context")
+    at.radio(key="q_monthly_active_users").set_value("over_700m").run()
+    at.switch_page("app_pages/catalog.py").run()
+    at.selectbox(key="cat_license").set_value("llama4-community").run()
+    assert not at.exception
+    clauses = next(d.value for d in at.dataframe if "In plain words" in d.value.columns)
+    assert any("Above 700 million in monthly active users" in x for x in clauses["In plain words"])
+    assert any("separate licence from Meta" in e.value for e in at.error)
+    llama = models_table(at)
+    row = llama[llama["Model"].str.contains("Llama 4 Maverick")].iloc[0]
+    assert row["Commercial at my scale"] == "no"
+
+
+def test_catalog_provider_view_shows_data_terms():
+    at = catalog_page()
+    providers = next(d.value for d in at.dataframe if "Zero data retention" in d.value.columns)
+    assert len(providers) == 5
+    assert {"Trains on API data by default", "Regions", "Source", "Checked"} <= set(providers.columns)
+
+
+def test_result_page_shows_the_shortlist_and_the_exclusions():
+    at = new_app().run()
+    at.selectbox(key="start_profile").set_value("hybrid_router").run()
+    at.button(key="use_profile").click().run()
+    go(at, "result")
+    tables = [d.value for d in at.dataframe if "Tier" in d.value.columns and "Price from" in d.value.columns]
+    assert len(tables) == 2  # volume and frontier sides
+    text = markdown_text(at)
+    assert "Volume side" in text and "Frontier side" in text
+    excluded = next(d.value for d in at.dataframe if "Why it is excluded" in d.value.columns)
+    assert "Command A" in " ".join(excluded["Model"])
