@@ -161,7 +161,7 @@ else:  # result
     st.header("Result")
     result = ui.current_result()
     ui.render_result(result)
-    ui.render_shortlist(ui.current_shortlist(result))
+    ui.render_shortlist(ui.current_shortlist(result), result.deployment)
 
 st.divider()
 nav_buttons()

@@ -30,7 +30,7 @@ with models_tab:
     weights = c2.radio("Weights", ["all", "open", "closed"], key="cat_weights", horizontal=True, format_func={"all": "All", "open": "Open", "closed": "Closed"}.get, help="Open weights can be downloaded and self-hosted")
     modality = c3.multiselect("Must accept", ["text", "image", "audio", "video"], key="cat_modality", help="Input modalities the model must handle")
     c4, c5, c6, c7 = st.columns(4)
-    commercial = c4.checkbox("Commercial use allowed at my scale", key="cat_commercial", help="Reads each licence against your answers on monthly users and revenue (Your scale step)")
+    commercial = c4.checkbox("Commercial at my scale", key="cat_commercial", help="Reads each licence against your answers on monthly users and revenue (Your scale step)")
     self_host = c5.checkbox("Self-hostable", key="cat_selfhost", help="Open weights only")
     min_context = c6.number_input("Minimum context (thousand tokens)", min_value=0, max_value=10_000, value=0, step=32, key="cat_min_context", help="0 means no minimum")
     max_price = c7.number_input("Maximum output price ($ per M tokens)", min_value=0.0, max_value=1000.0, value=0.0, step=1.0, key="cat_max_price", help="0 means no maximum; models without a verified price are hidden when a maximum is set")

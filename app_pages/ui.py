@@ -282,9 +282,14 @@ ROLE_TITLE = {
 }
 
 
-def render_shortlist(sl: Shortlist) -> None:
+def render_shortlist(sl: Shortlist, deployment: str = "") -> None:
     st.markdown("#### Shortlist")
     st.caption(sl.scale_note + " Ranked by fit to the tier your tasks need, verified facts, then price.")
+    if deployment == "self_hosted":
+        st.caption(
+            "Self-hosted: the prices shown are what renting the same weights costs per token, as a reference; "
+            "your own cost is GPUs and staff."
+        )
     cat = catalog()
     if cat.problems:
         st.warning(
