@@ -1,0 +1,657 @@
+"""Cost and break-even: closed API, rented open weights, self-hosted open weights and the hybrid.
+
+Every figure carries the assumptions it used (``Assumption``: name, value, source). Defaults live
+in ``data/costs.yaml`` with their basis; GPU rates and serving footprints carry sources and checked
+dates like the catalog. Every default can be overridden through ``CostInputs``.
+
+The model, per month (``days_per_month`` days, ``hours_per_month`` hours):
+
+- API (closed or rented open weights): tokens/day × days × per-token price, with the input share
+  split into cached and uncached input, and the batch share at the batch discount.
+- Self-hosted: replicas = max(min_replicas, ceil(peak tokens/s ÷ throughput per replica)), where
+  peak tokens/s = tokens/day ÷ 86,400 × a peak factor that follows the traffic shape; cost =
+  replicas × GPUs per replica × hourly rate × hours + engineers × loaded yearly cost ÷ 12.
+- Hybrid: the frontier share on the closed model, the rest on open weights (rented or
+  self-hosted, the cheaper at that volume unless chosen).
+- Break-even: the daily volume where self-hosting costs the same as an API. Self-hosting is a step
+  function of volume, so each replica count n gives a candidate V = fixed cost(n) ÷ API cost per
+  daily token; the first candidate that n replicas can carry is the break-even.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from grid.catalog import URL_PATTERN, Catalog, Model, Price, Source, load_catalog
+from grid.errors import GridError, InvalidData
+from grid.schema import Strict, validation_problems
+from grid.yamlio import read_data_file
+
+COSTS_PATH = Path(__file__).resolve().parent.parent / "data" / "costs.yaml"
+RANGE_MIN = 100_000
+RANGE_MAX = 10_000_000_000
+SECONDS_PER_DAY = 86_400
+
+
+class InvalidCostInput(GridError):
+    """A cost input is out of range or names an unknown model or GPU. ``field`` names the input."""
+
+    def __init__(self, field: str, value: Any, message: str):
+        self.field = field
+        self.value = value
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+# ----------------------------------------------------------------------------- data
+class Basis(Strict):
+    """A default value and why it was chosen."""
+
+    value: Any
+    basis: str = Field(description="Where the figure comes from, or that it is an assumption to replace with your own.")
+    source: Optional[str] = Field(None, pattern=URL_PATTERN)
+
+
+class GpuPrice(Strict):
+    seller: str
+    hourly_usd: float = Field(gt=0, description="USD per GPU per hour.")
+    commitment: Literal["on_demand", "reserved_1y", "reserved_3y", "spot"]
+    source: str = Field(pattern=URL_PATTERN)
+    checked: date
+    notes: Optional[str] = None
+
+
+class Gpu(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")
+    name: str
+    memory_gb: Optional[float] = Field(None, gt=0)
+    prices: list[GpuPrice] = Field(min_length=1)
+    sources: list[Source] = Field(default_factory=list)
+    notes: Optional[str] = None
+
+    @property
+    def default_price(self) -> GpuPrice:
+        """The cheapest on-demand price (on-demand is what a team can rent today without a commitment)."""
+        on_demand = [p for p in self.prices if p.commitment == "on_demand"] or list(self.prices)
+        return min(on_demand, key=lambda p: (p.hourly_usd, p.seller))
+
+
+class Footprint(Strict):
+    model: str
+    gpu: str
+    gpus_per_replica: int = Field(ge=1)
+    precision: str
+    throughput_tokens_per_s: Optional[float] = Field(None, gt=0, description="Aggregate tokens/s one replica serves under load; null if no source gives one.")
+    throughput_basis: str
+    basis: str
+    sources: list[Source] = Field(min_length=1)
+    confidence: Literal["verified", "secondary", "uncertain"]
+    notes: Optional[str] = None
+
+
+class Defaults(Strict):
+    tokens_per_day: dict[str, int] = Field(description="daily_tokens option id -> the volume assumed for it.")
+    output_share: Basis
+    cached_input_share: Basis
+    batch_share: Basis
+    frontier_share: Basis
+    engineers: Basis
+    engineer_yearly_usd: Basis
+    peak_factor: dict[str, Basis] = Field(description="traffic_shape option id (and 'default') -> peak ÷ average.")
+    min_replicas: Basis
+    days_per_month: Basis
+    hours_per_month: Basis
+    closed_model: Basis
+    open_model: Basis
+    gpu: Basis
+
+
+class CostData(Strict):
+    defaults: Defaults
+    gpus: list[Gpu]
+    footprints: list[Footprint]
+
+    def gpu(self, gpu_id: str) -> Optional[Gpu]:
+        return next((g for g in self.gpus if g.id == gpu_id), None)
+
+    def footprint(self, model_id: str, gpu_id: Optional[str] = None) -> Optional[Footprint]:
+        options = [f for f in self.footprints if f.model == model_id]
+        if gpu_id is not None:
+            preferred = [f for f in options if f.gpu == gpu_id]
+            options = preferred or options
+        with_throughput = [f for f in options if f.throughput_tokens_per_s]
+        return (with_throughput or options or [None])[0]
+
+
+def parse_cost_data(data: Any, source: str, catalog: Optional[Catalog] = None) -> CostData:
+    if not isinstance(data, dict):
+        raise InvalidData(source, ["the top level must be a mapping with defaults, gpus and footprints"])
+    try:
+        cd = CostData.model_validate(data)
+    except ValidationError as e:
+        raise InvalidData(source, validation_problems(e, data)) from None
+    problems = []
+    gpu_ids = [g.id for g in cd.gpus]
+    if len(gpu_ids) != len(set(gpu_ids)):
+        problems.append("gpus: an id is used twice")
+    for i, f in enumerate(cd.footprints):
+        if f.gpu not in gpu_ids:
+            problems.append(f"footprints[{i}] ({f.model}).gpu: unknown GPU {f.gpu!r}")
+        if catalog is not None:
+            m = catalog.model_by_id.get(f.model)
+            if m is None or m.weights != "open":
+                problems.append(f"footprints[{i}] ({f.model}).model: not an open-weight model in the catalog")
+    if catalog is not None:
+        d = cd.defaults
+        closed = catalog.model_by_id.get(str(d.closed_model.value))
+        if closed is None or closed.weights != "closed":
+            problems.append(f"defaults.closed_model: {d.closed_model.value!r} is not a closed model in the catalog")
+        if d.open_model.value not in {f.model for f in cd.footprints}:
+            problems.append(f"defaults.open_model: {d.open_model.value!r} has no serving footprint")
+    if cd.defaults.gpu.value not in gpu_ids:
+        problems.append(f"defaults.gpu: unknown GPU {cd.defaults.gpu.value!r}")
+    if problems:
+        raise InvalidData(source, problems)
+    return cd
+
+
+@lru_cache(maxsize=4)
+def load_cost_data(path: str | Path = COSTS_PATH) -> CostData:
+    """Cost defaults, GPUs and footprints: read and checked against the catalog once per process."""
+    return parse_cost_data(read_data_file(path), str(path), load_catalog())
+
+
+# ----------------------------------------------------------------------------- inputs
+Share = Field(None, ge=0, le=1)
+
+
+class CostInputs(BaseModel):
+    """What the user may set; anything left out takes its default. The ``costs`` of an assessment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tokens_per_day: Optional[float] = Field(None, ge=0, le=1e13)
+    output_share: Optional[float] = Share
+    cached_input_share: Optional[float] = Share
+    batch_share: Optional[float] = Share
+    frontier_share: Optional[float] = Share
+    closed_model: Optional[str] = None
+    open_model: Optional[str] = None
+    gpu: Optional[str] = None
+    gpu_hourly_usd: Optional[float] = Field(None, gt=0, le=1000)
+    engineers: Optional[float] = Field(None, ge=0, le=1000)
+    engineer_yearly_usd: Optional[float] = Field(None, ge=0, le=1e8)
+    peak_factor: Optional[float] = Field(None, ge=1, le=100)
+    min_replicas: Optional[int] = Field(None, ge=1, le=10_000)
+    throughput_tokens_per_s: Optional[float] = Field(None, gt=0, le=1e9)
+    hybrid_open: Optional[Literal["cheaper", "rented", "self_hosted"]] = None
+
+    def nonempty(self) -> dict[str, Any]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+def parse_cost_inputs(data: Any) -> CostInputs:
+    """Validate a ``costs`` mapping; raises ``InvalidCostInput`` naming the first bad field."""
+    if data is None:
+        return CostInputs()
+    if not isinstance(data, dict):
+        raise InvalidCostInput("costs", data, "must be a mapping of input: value")
+    try:
+        return CostInputs.model_validate(data)
+    except ValidationError as e:
+        err = e.errors(include_url=False)[0]
+        name = ".".join(str(x) for x in err["loc"]) or "costs"
+        msg = "unknown cost input" if err["type"] == "extra_forbidden" else err["msg"]
+        raise InvalidCostInput(name, err.get("input"), f"{msg} (got {err.get('input')!r})") from None
+
+
+class Assumption(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    value: Any
+    source: str
+
+
+class Resolved(BaseModel):
+    """Every input with its value, and where each value came from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    tokens_per_day: float
+    output_share: float
+    cached_input_share: float
+    batch_share: float
+    frontier_share: float
+    closed: Model
+    closed_price: Price
+    open: Model
+    open_price: Optional[Price]
+    gpu: Gpu
+    gpu_hourly_usd: float
+    gpu_price_source: str
+    gpus_per_replica: Optional[int]
+    throughput_tokens_per_s: Optional[float]
+    footprint: Optional[Footprint]
+    engineers: float
+    engineer_yearly_usd: float
+    peak_factor: float
+    min_replicas: int
+    days_per_month: float
+    hours_per_month: float
+    hybrid_open: str
+    assumptions: tuple[Assumption, ...]
+
+
+def _api_price(m: Model) -> Optional[Price]:
+    """The price to rent or call a model: an inference provider's or the vendor's, cheapest blend."""
+    return m.best_price
+
+
+def resolve(
+    inputs: CostInputs,
+    answers: Mapping[str, str],
+    catalog: Catalog,
+    data: CostData,
+    suggested: Optional[Mapping[str, str]] = None,
+) -> Resolved:
+    """Fill every input from the user, the answers, the suggestions (the shortlist's top models)
+    or the defaults; raise ``InvalidCostInput``."""
+    suggested = suggested or {}
+    d = data.defaults
+    a: list[Assumption] = []
+
+    def note(name: str, value: Any, source: str) -> Any:
+        a.append(Assumption(name=name, value=value, source=source))
+        return value
+
+    def basis(b: Basis) -> str:
+        return b.basis + (f" ({b.source})" if b.source else "")
+
+    if inputs.tokens_per_day is not None:
+        tokens = note("tokens_per_day", inputs.tokens_per_day, "your input")
+    elif answers.get("daily_tokens") in d.tokens_per_day:
+        opt = answers["daily_tokens"]
+        tokens = note("tokens_per_day", d.tokens_per_day[opt], f"typical volume for your answer daily_tokens: {opt}")
+    else:
+        tokens = note("tokens_per_day", d.tokens_per_day["unknown"], "no volume given: the value assumed for an unknown volume")
+
+    def pick(name: str, given: Any, default: Basis) -> Any:
+        if given is not None:
+            return note(name, given, "your input")
+        return note(name, default.value, basis(default))
+
+    output_share = pick("output_share", inputs.output_share, d.output_share)
+    cached_share = pick("cached_input_share", inputs.cached_input_share, d.cached_input_share)
+    batch_share = pick("batch_share", inputs.batch_share, d.batch_share)
+    frontier_share = pick("frontier_share", inputs.frontier_share, d.frontier_share)
+
+    closed_id = inputs.closed_model or suggested.get("closed_model") or str(d.closed_model.value)
+    closed = catalog.model_by_id.get(closed_id)
+    if closed is None or closed.weights != "closed":
+        known = ", ".join(m.id for m in catalog.models if m.weights == "closed")
+        raise InvalidCostInput("closed_model", closed_id, f"unknown closed model {closed_id!r} (closed models: {known})")
+    closed_price = _api_price(closed)
+    if closed_price is None:
+        raise InvalidCostInput("closed_model", closed_id, f"{closed.name} has no verified price in the catalog")
+    note(
+        "closed_model",
+        closed.id,
+        "your input" if inputs.closed_model else ("the top closed model of your shortlist" if suggested.get("closed_model") else basis(d.closed_model)),
+    )
+    note(
+        "closed_price_usd_per_mtok",
+        f"{closed_price.input_usd_per_mtok:g} in / {closed_price.output_usd_per_mtok:g} out",
+        f"{closed_price.seller}, checked {closed_price.checked.isoformat()}: {closed_price.source}",
+    )
+
+    open_id = inputs.open_model or suggested.get("open_model") or str(d.open_model.value)
+    open_m = catalog.model_by_id.get(open_id)
+    if open_m is None or open_m.weights != "open":
+        known = ", ".join(m.id for m in catalog.models if m.weights == "open")
+        raise InvalidCostInput("open_model", open_id, f"unknown open-weight model {open_id!r} (open models: {known})")
+    note(
+        "open_model",
+        open_m.id,
+        "your input" if inputs.open_model else ("the top open-weight model of your shortlist that can be costed" if suggested.get("open_model") else basis(d.open_model)),
+    )
+    open_price = _api_price(open_m)
+    if open_price is not None:
+        note(
+            "rented_price_usd_per_mtok",
+            f"{open_price.input_usd_per_mtok:g} in / {open_price.output_usd_per_mtok:g} out",
+            f"{open_price.seller}, checked {open_price.checked.isoformat()}: {open_price.source}",
+        )
+
+    gpu_id = inputs.gpu or None
+    footprint = data.footprint(open_m.id, gpu_id)
+    if gpu_id is None:
+        gpu_id = footprint.gpu if footprint else str(d.gpu.value)
+    gpu = data.gpu(gpu_id)
+    if gpu is None:
+        raise InvalidCostInput("gpu", gpu_id, f"unknown GPU {gpu_id!r} (GPUs: {', '.join(g.id for g in data.gpus)})")
+    note("gpu", gpu.id, "your input" if inputs.gpu else ("the serving footprint of " + open_m.id if footprint else basis(d.gpu)))
+    if inputs.gpu_hourly_usd is not None:
+        hourly = note("gpu_hourly_usd", inputs.gpu_hourly_usd, "your input")
+        hourly_source = "your input"
+    else:
+        gp = gpu.default_price
+        hourly_source = f"{gp.seller} {gp.commitment.replace('_', ' ')}, checked {gp.checked.isoformat()}: {gp.source}"
+        hourly = note("gpu_hourly_usd", gp.hourly_usd, hourly_source)
+
+    gpus_per_replica: Optional[int] = None
+    if footprint is not None and footprint.gpu == gpu.id:
+        gpus_per_replica = note("gpus_per_replica", footprint.gpus_per_replica, f"{footprint.basis} ({footprint.sources[0].url})")
+        note("precision", footprint.precision, "the serving footprint")
+    elif footprint is not None:
+        note("gpus_per_replica", None, f"no footprint of {open_m.id} on {gpu.id}; catalogued on {footprint.gpu}")
+    throughput = inputs.throughput_tokens_per_s
+    if throughput is not None:
+        note("throughput_tokens_per_s", throughput, "your input")
+    elif footprint is not None and footprint.gpu == gpu.id and footprint.throughput_tokens_per_s:
+        throughput = note("throughput_tokens_per_s", footprint.throughput_tokens_per_s, footprint.throughput_basis)
+
+    engineers = pick("engineers", inputs.engineers, d.engineers)
+    yearly = pick("engineer_yearly_usd", inputs.engineer_yearly_usd, d.engineer_yearly_usd)
+    if inputs.peak_factor is not None:
+        peak = note("peak_factor", inputs.peak_factor, "your input")
+    else:
+        shape = answers.get("traffic_shape")
+        b = d.peak_factor.get(shape or "default") or d.peak_factor["default"]
+        peak = note("peak_factor", b.value, f"traffic_shape: {shape}: {basis(b)}" if shape else basis(b))
+    min_replicas = int(pick("min_replicas", inputs.min_replicas, d.min_replicas))
+    days = note("days_per_month", d.days_per_month.value, basis(d.days_per_month))
+    hours = note("hours_per_month", d.hours_per_month.value, basis(d.hours_per_month))
+    hybrid_open = inputs.hybrid_open or "cheaper"
+    return Resolved(
+        tokens_per_day=float(tokens),
+        output_share=float(output_share),
+        cached_input_share=float(cached_share),
+        batch_share=float(batch_share),
+        frontier_share=float(frontier_share),
+        closed=closed,
+        closed_price=closed_price,
+        open=open_m,
+        open_price=open_price,
+        gpu=gpu,
+        gpu_hourly_usd=float(hourly),
+        gpu_price_source=hourly_source,
+        gpus_per_replica=gpus_per_replica,
+        throughput_tokens_per_s=throughput,
+        footprint=footprint,
+        engineers=float(engineers),
+        engineer_yearly_usd=float(yearly),
+        peak_factor=float(peak),
+        min_replicas=min_replicas,
+        days_per_month=float(days),
+        hours_per_month=float(hours),
+        hybrid_open=hybrid_open,
+        assumptions=tuple(a),
+    )
+
+
+# ----------------------------------------------------------------------------- arithmetic
+def usd_per_token(price: Price, r: Resolved) -> float:
+    """Blended USD per token for this traffic mix (input cached or not, output, batch share)."""
+    inp = price.input_usd_per_mtok or 0.0
+    cached = price.cached_input_usd_per_mtok if price.cached_input_usd_per_mtok is not None else inp
+    out = price.output_usd_per_mtok or 0.0
+    per_m = (1 - r.output_share) * ((1 - r.cached_input_share) * inp + r.cached_input_share * cached) + r.output_share * out
+    if price.batch_discount:
+        per_m *= 1 - r.batch_share * price.batch_discount
+    return per_m / 1_000_000
+
+
+def api_monthly(tokens_per_day: float, price: Price, r: Resolved) -> float:
+    return tokens_per_day * r.days_per_month * usd_per_token(price, r)
+
+
+def replicas_needed(tokens_per_day: float, r: Resolved) -> int:
+    if not r.throughput_tokens_per_s:
+        raise ValueError("no throughput")
+    peak = tokens_per_day / SECONDS_PER_DAY * r.peak_factor
+    return max(r.min_replicas, math.ceil(peak / r.throughput_tokens_per_s - 1e-12))
+
+
+def replica_monthly(r: Resolved) -> float:
+    return (r.gpus_per_replica or 0) * r.gpu_hourly_usd * r.hours_per_month
+
+
+def staff_monthly(r: Resolved) -> float:
+    return r.engineers * r.engineer_yearly_usd / 12
+
+
+def self_hosted_monthly(tokens_per_day: float, r: Resolved) -> float:
+    return replicas_needed(tokens_per_day, r) * replica_monthly(r) + staff_monthly(r)
+
+
+def can_self_host(r: Resolved) -> bool:
+    return bool(r.throughput_tokens_per_s and r.gpus_per_replica)
+
+
+def break_even(r: Resolved, price: Price) -> tuple[Optional[float], str]:
+    """The daily volume where self-hosting costs the same as the API at ``price``, or None and why."""
+    if not can_self_host(r):
+        return None, f"Self-hosting {r.open.name} on {r.gpu.name} cannot be costed: {self_hosting_gap(r)}"
+    a = r.days_per_month * usd_per_token(price, r)  # USD a month per daily token
+    if a <= 0:
+        return None, "The API price is zero, so self-hosting never costs less."
+    per_replica = replica_monthly(r)
+    capacity = r.throughput_tokens_per_s * SECONDS_PER_DAY / r.peak_factor  # daily tokens one replica carries
+    if per_replica / capacity >= a:
+        return None, (
+            f"Even fully used, a replica costs ${per_replica / capacity * 1e6 / r.days_per_month:.2f} per million tokens, "
+            f"more than the API's ${a * 1e6 / r.days_per_month:.2f}: self-hosting never catches up."
+        )
+    n = r.min_replicas
+    while True:
+        fixed = n * per_replica + staff_monthly(r)
+        volume = fixed / a
+        if volume > RANGE_MAX:
+            return None, (
+                f"Self-hosting would need more than {RANGE_MAX / 1e9:g} billion tokens a day to pay for its "
+                f"${fixed:,.0f} a month of GPUs and staff."
+            )
+        if volume <= n * capacity:
+            return volume, f"With {n} replica{'s' if n != 1 else ''} ({n * (r.gpus_per_replica or 0)} × {r.gpu.name}) and the staff, both cost ${fixed:,.0f} a month."
+        n = max(n + 1, math.ceil(volume / capacity))
+
+
+def self_hosting_gap(r: Resolved) -> str:
+    if not r.gpus_per_replica:
+        where = f" (its footprint is catalogued on {r.footprint.gpu})" if r.footprint else ""
+        return f"no serving footprint for {r.open.id} on {r.gpu.id}{where}; choose that GPU"
+    return f"no sourced throughput for {r.open.id} on {r.gpu.id}; enter your own measured tokens per second"
+
+
+# ----------------------------------------------------------------------------- the report
+class OptionCost(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    option: str
+    label: str
+    monthly_usd: Optional[float]
+    model: Optional[str]
+    gpu: Optional[str] = None
+    detail: str
+    available: bool
+
+
+class CostReport(BaseModel):
+    """Costs at one volume, the break-evens, and every assumption used."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tokens_per_day: float
+    closed_api: OptionCost
+    rented_open: OptionCost
+    self_hosted: OptionCost
+    hybrid: OptionCost
+    break_even_tokens_per_day: Optional[float]
+    break_even_reason: str
+    break_even_vs_rented_tokens_per_day: Optional[float]
+    break_even_vs_rented_reason: str
+    cheapest: Optional[str]
+    assumptions: list[Assumption]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def _money(x: float) -> str:
+    return f"${x:,.0f}"
+
+
+def option_costs(tokens: float, r: Resolved) -> dict[str, OptionCost]:
+    closed_cost = api_monthly(tokens, r.closed_price, r)
+    closed = OptionCost(
+        option="closed_api",
+        label="Closed API",
+        monthly_usd=closed_cost,
+        model=r.closed.id,
+        detail=f"{r.closed.name} at {r.closed_price.seller}'s prices",
+        available=True,
+    )
+    if r.open_price is not None:
+        rented_cost: Optional[float] = api_monthly(tokens, r.open_price, r)
+        rented = OptionCost(
+            option="rented_open",
+            label="Rented open weights",
+            monthly_usd=rented_cost,
+            model=r.open.id,
+            detail=f"{r.open.name} at {r.open_price.seller}'s prices",
+            available=True,
+        )
+    else:
+        rented_cost = None
+        rented = OptionCost(option="rented_open", label="Rented open weights", monthly_usd=None, model=r.open.id, detail=f"no price for {r.open.name} in the catalog", available=False)
+    if can_self_host(r):
+        n = replicas_needed(tokens, r)
+        sh_cost: Optional[float] = self_hosted_monthly(tokens, r)
+        self_hosted = OptionCost(
+            option="self_hosted",
+            label="Self-hosted open weights",
+            monthly_usd=sh_cost,
+            model=r.open.id,
+            gpu=r.gpu.id,
+            detail=(
+                f"{n} replica{'s' if n != 1 else ''} × {r.gpus_per_replica} {r.gpu.name} at ${r.gpu_hourly_usd:g}/h "
+                f"= {_money(n * replica_monthly(r))}, plus {r.engineers:g} engineer{'s' if r.engineers != 1 else ''} = {_money(staff_monthly(r))}"
+            ),
+            available=True,
+        )
+    else:
+        sh_cost = None
+        self_hosted = OptionCost(option="self_hosted", label="Self-hosted open weights", monthly_usd=None, model=r.open.id, gpu=r.gpu.id, detail=self_hosting_gap(r), available=False)
+
+    f = r.frontier_share
+    frontier_part = api_monthly(tokens * f, r.closed_price, r)
+    open_rest = tokens * (1 - f)
+    sides = {}
+    if r.open_price is not None:
+        sides["rented"] = api_monthly(open_rest, r.open_price, r)
+    if can_self_host(r):
+        sides["self_hosted"] = self_hosted_monthly(open_rest, r) if open_rest > 0 else staff_monthly(r) + r.min_replicas * replica_monthly(r)
+    if r.hybrid_open != "cheaper":
+        sides = {k: v for k, v in sides.items() if k == r.hybrid_open}
+    if sides:
+        side = min(sides, key=sides.get)  # type: ignore[arg-type]
+        hybrid = OptionCost(
+            option="hybrid",
+            label="Hybrid router",
+            monthly_usd=frontier_part + sides[side],
+            model=f"{r.closed.id} + {r.open.id}",
+            gpu=r.gpu.id if side == "self_hosted" else None,
+            detail=(
+                f"{f:.0%} of tokens to {r.closed.name} ({_money(frontier_part)}), {1 - f:.0%} to {r.open.name} "
+                f"{'rented' if side == 'rented' else 'self-hosted'} ({_money(sides[side])})"
+            ),
+            available=True,
+        )
+    else:
+        hybrid = OptionCost(option="hybrid", label="Hybrid router", monthly_usd=None, model=f"{r.closed.id} + {r.open.id}", detail=f"the open side cannot be costed as {r.hybrid_open}", available=False)
+    return {"closed_api": closed, "rented_open": rented, "self_hosted": self_hosted, "hybrid": hybrid}
+
+
+def cost_report(
+    inputs: CostInputs,
+    answers: Mapping[str, str],
+    catalog: Optional[Catalog] = None,
+    data: Optional[CostData] = None,
+    suggested: Optional[Mapping[str, str]] = None,
+) -> CostReport:
+    catalog = catalog or load_catalog()
+    data = data or load_cost_data()
+    r = resolve(inputs, answers, catalog, data, suggested)
+    options = option_costs(r.tokens_per_day, r)
+    be, why = break_even(r, r.closed_price)
+    if r.open_price is not None:
+        be_r, why_r = break_even(r, r.open_price)
+    else:
+        be_r, why_r = None, f"no rented price for {r.open.name} in the catalog"
+    priced = {k: v.monthly_usd for k, v in options.items() if v.monthly_usd is not None}
+    return CostReport(
+        tokens_per_day=r.tokens_per_day,
+        closed_api=options["closed_api"],
+        rented_open=options["rented_open"],
+        self_hosted=options["self_hosted"],
+        hybrid=options["hybrid"],
+        break_even_tokens_per_day=be,
+        break_even_reason=why,
+        break_even_vs_rented_tokens_per_day=be_r,
+        break_even_vs_rented_reason=why_r,
+        cheapest=min(priced, key=priced.get) if priced else None,  # type: ignore[arg-type]
+        assumptions=list(r.assumptions),
+    )
+
+
+def curves(
+    inputs: CostInputs,
+    answers: Mapping[str, str],
+    catalog: Optional[Catalog] = None,
+    data: Optional[CostData] = None,
+    suggested: Optional[Mapping[str, str]] = None,
+    points: int = 121,
+) -> list[dict[str, Any]]:
+    """Monthly cost of each option from 100 thousand to 10 billion tokens a day (log-spaced), with
+    the self-hosting steps drawn at their exact edges."""
+    catalog = catalog or load_catalog()
+    data = data or load_cost_data()
+    base = resolve(inputs, answers, catalog, data, suggested)
+    lo, hi = math.log10(RANGE_MIN), math.log10(RANGE_MAX)
+    volumes = {10 ** (lo + (hi - lo) * i / (points - 1)) for i in range(points)}
+    if can_self_host(base):
+        capacity = base.throughput_tokens_per_s * SECONDS_PER_DAY / base.peak_factor  # type: ignore[operator]
+        n = base.min_replicas
+        while n * capacity < RANGE_MAX and len(volumes) < points + 400:
+            edge = n * capacity
+            if edge >= RANGE_MIN:
+                volumes.update({edge, edge * (1 + 1e-9)})
+            n += 1 if n < 50 else max(1, n // 10)
+    rows = []
+    for v in sorted(volumes):
+        opts = option_costs(v, base)
+        rows.append({"tokens_per_day": v, **{k: o.monthly_usd for k, o in opts.items()}})
+    return rows
+
+
+def shortlist_models(candidates: list[Any], catalog: Catalog, data: CostData) -> dict[str, str]:
+    """The models each side of the cost comparison starts from: the shortlist's top closed model,
+    and its top open-weight model that can be costed (a footprint with throughput, else a price)."""
+    out: dict[str, str] = {}
+    closed = [c.model for c in candidates if c.provider]
+    if closed:
+        out["closed_model"] = closed[0]
+    opens = [c.model for c in candidates if c.license]
+    costed = [m for m in opens if (fp := data.footprint(m)) is not None and fp.throughput_tokens_per_s]
+    priced = [m for m in opens if catalog.model_by_id[m].best_price is not None]
+    if costed or priced:
+        out["open_model"] = (costed or priced)[0]
+    return out
