@@ -13,11 +13,12 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict
 
+from grid.cost import InvalidCostInput, parse_cost_inputs
 from grid.errors import InvalidAnswers, Problem
 from grid.questionnaire import CHECKLIST_ANSWERS, Questionnaire
 
-#: Top-level keys an answers file may have (later issues add title, notes and costs).
-ANSWER_FILE_KEYS = ("profile", "answers", "checklist")
+#: Top-level keys an answers file may have.
+ANSWER_FILE_KEYS = ("profile", "answers", "checklist", "costs")
 
 
 def normalise_value(value: Any) -> Optional[str]:
@@ -98,6 +99,7 @@ class AnswerFile(BaseModel):
     profile: Optional[str] = None
     answers: dict[str, str]
     checklist: dict[str, str]
+    costs: dict[str, Any] = {}
 
 
 def parse_answer_file(data: Any, q: Questionnaire, profiles: Mapping[str, Any]) -> AnswerFile:
@@ -140,6 +142,11 @@ def parse_answer_file(data: Any, q: Questionnaire, profiles: Mapping[str, Any]) 
             sections[section] = value
     answers, checklist, more = check_answer_set(sections["answers"], sections["checklist"], q)
     problems.extend(more)
+    costs: dict[str, Any] = {}
+    try:
+        costs = parse_cost_inputs(data.get("costs")).nonempty()
+    except InvalidCostInput as e:
+        problems.append(Problem(f"costs.{e.field}", e.value, f"costs.{e.field}: {e.message}"))
     if problems:
         raise InvalidAnswers(problems)
     merged_answers = {**base_answers, **answers}
@@ -149,4 +156,5 @@ def parse_answer_file(data: Any, q: Questionnaire, profiles: Mapping[str, Any]) 
         profile=profile_id if isinstance(profile_id, str) else None,
         answers=merged_answers,
         checklist=merged_checklist,
+        costs=costs,
     )

@@ -13,7 +13,9 @@ from typing import Optional, Sequence, TextIO
 from datetime import date
 
 from grid.answers import parse_answer_file
+from grid.assessment import assess
 from grid.catalog import CATALOG_PATH, Catalog, json_schema_text, load_catalog, read_catalog
+from grid.cost import CostInputs, CostReport, InvalidCostInput, cost_report, load_cost_data
 from grid.shortlist import Shortlist, build_shortlist
 from grid.engine import REC_LABEL, Result, score
 from grid.errors import GridError, InvalidAnswers, InvalidData
@@ -117,24 +119,30 @@ def cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path in args.files:
         try:
             parsed = parse_answer_file(read_data_file(path), q, profiles)
-            result = score(parsed.answers, parsed.checklist, questionnaire=q)
-            sl = build_shortlist(result, parsed.answers, catalog, q, today)
+            a = assess(parsed.answers, parsed.checklist, CostInputs(**parsed.costs), today=today, questionnaire=q, catalog=catalog)
         except GridError as e:
             print(f"grid: {_problem_line(path, e)}", file=err)
+            status = EXIT_BAD_INPUT
+            continue
+        if a.cost_problem and parsed.costs:
+            print(f"grid: {path}: costs: {a.cost_problem}", file=err)
             status = EXIT_BAD_INPUT
             continue
         if args.json:
             payload = {
                 "file": path,
                 "profile": parsed.profile,
-                **result.to_json_dict(),
-                "shortlist": [c.model_dump(mode="json") for c in sl.candidates],
-                "excluded": [e.model_dump(mode="json") for e in sl.excluded],
-                "scale_note": sl.scale_note,
+                **a.result.to_json_dict(),
+                "shortlist": [c.model_dump(mode="json") for c in a.shortlist.candidates],
+                "excluded": [e.model_dump(mode="json") for e in a.shortlist.excluded],
+                "scale_note": a.shortlist.scale_note,
+                "costs": a.costs.to_json_dict() if a.costs else None,
             }
             print(json.dumps(payload, ensure_ascii=False), file=out)
         else:
-            print(format_result(result, q, title=path, shortlist=sl), file=out)
+            print(format_result(a.result, q, title=path, shortlist=a.shortlist), file=out)
+            if a.costs:
+                print(format_cost(a.costs), file=out)
             print(file=out)
     return status
 
@@ -189,12 +197,85 @@ def cmd_catalog_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
     return 0
 
 
+COST_FLAGS = {
+    "tokens_per_day": "--tokens-per-day",
+    "output_share": "--output-share",
+    "closed_model": "--closed",
+    "open_model": "--open",
+    "gpu": "--gpu",
+    "engineers": "--engineers",
+    "frontier_share": "--frontier-share",
+    "engineer_yearly_usd": "--engineer-cost",
+    "gpu_hourly_usd": "--gpu-hourly",
+    "peak_factor": "--peak-factor",
+    "min_replicas": "--min-replicas",
+    "throughput_tokens_per_s": "--throughput",
+    "cached_input_share": "--cached-share",
+    "batch_share": "--batch-share",
+    "hybrid_open": "--hybrid-open",
+}
+
+
+def _number(low: float, high: Optional[float] = None, integer: bool = False, what: str = "a number"):
+    def parse(text: str) -> float:
+        try:
+            value = int(text) if integer else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}") from None
+        if value != value or value < low or (high is not None and value > high):  # NaN, or out of range
+            span = f"between {low:g} and {high:g}" if high is not None else f"{low:g} or more"
+            raise argparse.ArgumentTypeError(f"must be {span}, got {text!r}")
+        return value
+
+    return parse
+
+
+def format_cost(report: CostReport) -> str:
+    lines = [f"At {report.tokens_per_day:,.0f} tokens a day, per month:"]
+    for opt in (report.closed_api, report.rented_open, report.self_hosted, report.hybrid):
+        cost = f"${opt.monthly_usd:,.0f}" if opt.monthly_usd is not None else "not costed"
+        lines.append(f"  {opt.label:<26} {cost:>14}  {opt.detail}")
+    if report.break_even_tokens_per_day is not None:
+        lines.append(f"Break-even, self-hosted vs closed API: {report.break_even_tokens_per_day:,.0f} tokens a day. {report.break_even_reason}")
+    else:
+        lines.append(f"Break-even, self-hosted vs closed API: none in range. {report.break_even_reason}")
+    if report.break_even_vs_rented_tokens_per_day is not None:
+        lines.append(f"Break-even, self-hosted vs rented open weights: {report.break_even_vs_rented_tokens_per_day:,.0f} tokens a day.")
+    else:
+        lines.append(f"Break-even, self-hosted vs rented open weights: none in range. {report.break_even_vs_rented_reason}")
+    lines.append("Assumptions:")
+    lines.extend(f"  - {a.name} = {a.value}: {a.source}" for a in report.assumptions)
+    return "\n".join(lines)
+
+
+def cmd_cost(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    given = {name: getattr(args, name) for name in COST_FLAGS if getattr(args, name, None) is not None}
+    answers = {"traffic_shape": args.traffic} if args.traffic else {}
+    try:
+        report = cost_report(CostInputs(**given), answers, _catalog(err), load_cost_data())
+    except InvalidCostInput as e:
+        print(f"grid: argument {COST_FLAGS.get(e.field, e.field)}: {e.message}", file=err)
+        return EXIT_BAD_INPUT
+    if args.json:
+        print(json.dumps(report.to_json_dict(), ensure_ascii=False), file=out)
+    else:
+        print(format_cost(report), file=out)
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """Reports a bad argument in one line (naming it), exit status 2, without the usage block."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"grid: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m grid",
         description="The open / closed LLM decision grid: score answers into an open, closed or hybrid recommendation.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     rec = sub.add_parser(
         "recommend",
         help="score one or more answers files",
@@ -216,6 +297,30 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(func=cmd_catalog_show)
     sch = csub.add_parser("schema", help="print the catalog's JSON Schema")
     sch.set_defaults(func=cmd_catalog_schema)
+    cost = sub.add_parser(
+        "cost",
+        help="monthly cost of a closed API, rented and self-hosted open weights and a hybrid, with the break-even",
+        description="Cost each option at a daily volume and find the break-even. Defaults describe a typical "
+        "setup: a frontier closed model against a strong open-weight model on rented GPUs.",
+    )
+    cost.add_argument("--tokens-per-day", dest="tokens_per_day", type=_number(0, 1e13), required=True, metavar="N", help="input + output tokens a day")
+    cost.add_argument("--output-share", dest="output_share", type=_number(0, 1), metavar="F", help="share of tokens that are output (0-1)")
+    cost.add_argument("--closed", dest="closed_model", metavar="MODEL", help="closed model id from the catalog")
+    cost.add_argument("--open", dest="open_model", metavar="MODEL", help="open-weight model id from the catalog")
+    cost.add_argument("--gpu", dest="gpu", metavar="GPU", help="GPU id (see data/costs.yaml)")
+    cost.add_argument("--engineers", dest="engineers", type=_number(0, 1000), metavar="N", help="engineers running self-hosted serving")
+    cost.add_argument("--frontier-share", dest="frontier_share", type=_number(0, 1), metavar="F", help="hybrid: share of tokens sent to the closed model (0-1)")
+    cost.add_argument("--engineer-cost", dest="engineer_yearly_usd", type=_number(0, 1e8), metavar="USD", help="loaded yearly cost of one engineer")
+    cost.add_argument("--gpu-hourly", dest="gpu_hourly_usd", type=_number(0.0001, 1000), metavar="USD", help="USD per GPU-hour (overrides the catalogued rate)")
+    cost.add_argument("--peak-factor", dest="peak_factor", type=_number(1, 100), metavar="F", help="peak load ÷ average load")
+    cost.add_argument("--min-replicas", dest="min_replicas", type=_number(1, 10000, integer=True, what="a whole number"), metavar="N", help="replicas kept up at the least")
+    cost.add_argument("--throughput", dest="throughput_tokens_per_s", type=_number(0.001, 1e9), metavar="TOKENS_PER_S", help="tokens/s one replica serves (overrides the footprint)")
+    cost.add_argument("--cached-share", dest="cached_input_share", type=_number(0, 1), metavar="F", help="share of input tokens served from the provider's cache")
+    cost.add_argument("--batch-share", dest="batch_share", type=_number(0, 1), metavar="F", help="share of tokens sent as batch jobs")
+    cost.add_argument("--hybrid-open", dest="hybrid_open", choices=["cheaper", "rented", "self_hosted"], help="hybrid: how the open side runs")
+    cost.add_argument("--traffic", choices=["steady", "spiky", "unknown"], help="traffic shape, which sets the default peak factor")
+    cost.add_argument("--json", action="store_true", help="one JSON object")
+    cost.set_defaults(func=cmd_cost)
     return parser
 
 

@@ -65,6 +65,7 @@ class Reason(_Out):
     #: Points this answer adds to the overall lean (-100 ... +100); 0 for neutral or context answers.
     contribution: float
     direction: str  # "open", "closed" or "neutral"
+    kind: str = "answer"  # "answer", or "cost" for the cost comparison at the user's volume
 
 
 class Flip(_Out):
