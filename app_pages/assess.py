@@ -120,6 +120,18 @@ elif step in ("cost", "control", "governance", "ecosystem", "performance", "cont
         help="Unanswered questions count as unknown and lower the confidence",
     )
 
+elif step == "costs":
+    from app_pages import cost_ui
+
+    st.header("Costs")
+    st.markdown(
+        "What each option costs a month at your volume, and where self-hosting breaks even. "
+        "The models start from your shortlist; the GPU rates and footprints come from the catalog with their sources."
+    )
+    assessment = ui.current_assessment()
+    cost_ui.render_inputs(assessment)
+    cost_ui.render_figures(assessment)
+
 elif step == "checklist":
     st.header("Checklist")
     st.markdown(
@@ -158,10 +170,15 @@ elif step == "checklist":
     )
 
 else:  # result
+    from app_pages import cost_ui
+
     st.header("Result")
-    result = ui.current_result()
-    ui.render_result(result)
-    ui.render_shortlist(ui.current_shortlist(result), result.deployment)
+    assessment = ui.current_assessment()
+    ui.render_result(assessment.result)
+    ui.render_shortlist(assessment.shortlist, assessment.result.deployment)
+    st.markdown("#### Cost at your volume")
+    cost_ui.render_figures(assessment, with_chart=False)
+    st.button("Change the cost inputs", key="to_costs", on_click=ui.go_to, args=("costs",), help="Go to the Costs step")
 
 st.divider()
 nav_buttons()

@@ -11,13 +11,14 @@ import streamlit as st
 import re
 from datetime import date
 
+from grid.assessment import Assessment, assess
 from grid.catalog import Catalog, load_catalog
 from grid.engine import REC_LABEL, Result, score
 from grid.profiles import Profile, load_profiles
 from grid.questionnaire import AXIS_IDS, Questionnaire, load_questionnaire
 from grid.shortlist import Shortlist, build_shortlist
 
-STEPS = ["start", "cost", "control", "governance", "ecosystem", "performance", "context", "checklist", "result"]
+STEPS = ["start", "cost", "control", "governance", "ecosystem", "performance", "context", "costs", "checklist", "result"]
 STEP_TITLE = {
     "start": "Start",
     "cost": "Cost",
@@ -26,6 +27,7 @@ STEP_TITLE = {
     "ecosystem": "Ecosystem & support",
     "performance": "Performance parity",
     "context": "Your scale",
+    "costs": "Costs",
     "checklist": "Checklist",
     "result": "Result",
 }
@@ -68,9 +70,17 @@ def init_state() -> None:
     ss.setdefault("step", "start")
     ss.setdefault(OVERRIDES, {})
     ss.setdefault("profile", None)
-    for key in list(ss.keys()):
-        if isinstance(key, str) and (key.startswith("q_") or key.startswith("c_")):
+    for key in input_keys():
+        if key in ss:
             ss[key] = ss[key]
+
+
+def input_keys() -> list[str]:
+    """Every widget key that holds part of the assessment (buttons excluded)."""
+    from app_pages import cost_ui
+
+    q = questionnaire()
+    return [f"q_{x.id}" for x in q.questions] + [f"c_{c.id}" for c in q.checklist] + list(cost_ui.KEYS)
 
 
 def answers() -> dict[str, str]:
@@ -94,6 +104,12 @@ def current_result() -> Result:
 
 def current_shortlist(result: Result) -> Shortlist:
     return build_shortlist(result, answers(), catalog(), questionnaire(), today())
+
+
+def current_assessment() -> Assessment:
+    from app_pages import cost_ui
+
+    return assess(answers(), checklist_overrides(), cost_ui.inputs(), today=today(), questionnaire=questionnaire(), catalog=catalog())
 
 
 # ----------------------------------------------------------------------------- callbacks
@@ -213,6 +229,7 @@ def render_result(result: Result) -> None:
         st.markdown("#### Why")
         driving = [r for r in result.reasons if r.contribution]
         shown = driving[:6] if len(driving) >= 3 else result.reasons[:3]
+        shown += [r for r in result.reasons if r.kind == "cost" and r not in shown]
         for r in shown:
             pts = f" ({r.contribution:+.1f} toward {r.direction})" if r.contribution else ""
             st.markdown(f"- **{r.question_label}** → {r.answer_label}{pts}. {r.text}")

@@ -1,0 +1,234 @@
+"""The Costs step: inputs (every one optional, empty = its default), the chart and the figures."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from app_pages import ui
+from grid.assessment import Assessment
+from grid.cost import RANGE_MAX, RANGE_MIN, CostInputs, CostReport, curves, load_cost_data
+
+# field, label, help, (min, max, step), format
+NUMBER_INPUTS: list[tuple[str, str, str, tuple[float, float, float], str]] = [
+    ("tokens_per_day", "Tokens a day (input + output)", "Pre-filled from your answer on daily volume; type your own figure to override it.", (0.0, 1e13, 1_000_000.0), "%.0f"),
+    ("output_share", "Output share (0–1)", "The share of tokens that are output; output tokens cost several times more than input on most APIs.", (0.0, 1.0, 0.05), "%.2f"),
+    ("frontier_share", "Hybrid: share to the closed model (0–1)", "The share of tokens the router sends to the closed frontier model.", (0.0, 1.0, 0.05), "%.2f"),
+    ("engineers", "Engineers running self-hosted serving", "Production-grade serving takes about one to three engineers.", (0.0, 1000.0, 0.5), "%.1f"),
+]
+MORE_INPUTS: list[tuple[str, str, str, tuple[float, float, float], str]] = [
+    ("engineer_yearly_usd", "Loaded yearly cost of one engineer (USD)", "Salary, benefits and overhead.", (0.0, 1e8, 10_000.0), "%.0f"),
+    ("gpu_hourly_usd", "GPU hourly rate (USD per GPU-hour)", "Overrides the catalogued on-demand rate, e.g. with your reserved price.", (0.0001, 1000.0, 0.1), "%.2f"),
+    ("throughput_tokens_per_s", "Throughput per replica (tokens/s)", "Aggregate tokens per second one replica serves under load; use your own measurement.", (0.001, 1e9, 100.0), "%.0f"),
+    ("peak_factor", "Peak factor (peak ÷ average load)", "Self-hosted capacity is sized for the peak; the default follows your traffic shape.", (1.0, 100.0, 0.5), "%.1f"),
+    ("min_replicas", "Minimum replicas", "Replicas kept running at the least, for redundancy.", (1, 10_000, 1), "%d"),
+    ("cached_input_share", "Cached input share (0–1)", "The share of input tokens served from the API's prompt cache, at its cached price.", (0.0, 1.0, 0.05), "%.2f"),
+    ("batch_share", "Batch share (0–1)", "The share of tokens sent through a batch endpoint, where the catalog lists a discount.", (0.0, 1.0, 0.05), "%.2f"),
+]
+KEYS = [f"cost_{f[0]}" for f in NUMBER_INPUTS + MORE_INPUTS] + ["cost_closed_model", "cost_open_model", "cost_gpu", "cost_hybrid_open"]
+
+
+def inputs() -> CostInputs:
+    """The cost inputs the user set (empty widgets mean: use the default)."""
+    values: dict[str, Any] = {}
+    for key in KEYS:
+        v = st.session_state.get(key)
+        if v is not None:
+            values[key[len("cost_"):]] = int(v) if key == "cost_min_replicas" else v
+    try:
+        return CostInputs(**values)
+    except Exception:  # a widget's own limits make this unreachable; never lose the page over it
+        return CostInputs()
+
+
+def _assumed(report: Optional[CostReport], name: str) -> Any:
+    if report is None:
+        return None
+    return next((a.value for a in report.assumptions if a.name == name), None)
+
+
+def render_inputs(a: Assessment) -> None:
+    cat = ui.catalog()
+    data = load_cost_data()
+    report = a.costs
+    st.markdown(
+        "Every field is optional: an empty field uses the default shown in it, and the table at the "
+        "bottom lists every assumption with its source."
+    )
+    cols = st.columns(2)
+    for i, (field, label, help_text, (lo, hi, step), fmt) in enumerate(NUMBER_INPUTS):
+        default = _assumed(report, field)
+        cols[i % 2].number_input(
+            label,
+            min_value=lo,
+            max_value=hi,
+            step=step,
+            value=None,
+            format=fmt,
+            key=f"cost_{field}",
+            placeholder=f"default: {default:,.10g}" if isinstance(default, (int, float)) else "default",
+            help=help_text,
+        )
+    closed_ids = [m.id for m in cat.models if m.weights == "closed" and m.best_price is not None]
+    open_ids = [m.id for m in cat.models if m.weights == "open" and (m.best_price is not None or data.footprint(m.id) is not None)]
+    names = {m.id: m.name for m in cat.models}
+    c1, c2, c3 = st.columns(3)
+    c1.selectbox(
+        "Closed model",
+        closed_ids,
+        index=None,
+        key="cost_closed_model",
+        format_func=names.get,
+        placeholder=f"default: {names.get(_assumed(report, 'closed_model'), '—')}",
+        help="Pre-filled from the top closed model of your shortlist.",
+    )
+    c2.selectbox(
+        "Open-weight model",
+        open_ids,
+        index=None,
+        key="cost_open_model",
+        format_func=names.get,
+        placeholder=f"default: {names.get(_assumed(report, 'open_model'), '—')}",
+        help="Pre-filled from the top open-weight model of your shortlist that can be costed.",
+    )
+    gpu_names = {g.id: f"{g.name} (${g.default_price.hourly_usd:g}/h)" for g in data.gpus}
+    c3.selectbox(
+        "GPU",
+        list(gpu_names),
+        index=None,
+        key="cost_gpu",
+        format_func=gpu_names.get,
+        placeholder=f"default: {gpu_names.get(_assumed(report, 'gpu'), '—')}",
+        help="The GPU type for self-hosting; a model's footprint is catalogued on specific GPUs.",
+    )
+    with st.expander("More assumptions"):
+        cols = st.columns(2)
+        for i, (field, label, help_text, (lo, hi, step), fmt) in enumerate(MORE_INPUTS):
+            default = _assumed(report, field)
+            cols[i % 2].number_input(
+                label,
+                min_value=lo,
+                max_value=hi,
+                step=step,
+                value=None,
+                format=fmt,
+                key=f"cost_{field}",
+                placeholder=f"default: {default:,.10g}" if isinstance(default, (int, float)) else "default: none catalogued",
+                help=help_text,
+            )
+        st.selectbox(
+            "Hybrid: how the open side runs",
+            ["cheaper", "rented", "self_hosted"],
+            index=None,
+            key="cost_hybrid_open",
+            format_func={"cheaper": "Whichever is cheaper", "rented": "Rented", "self_hosted": "Self-hosted"}.get,
+            placeholder="default: whichever is cheaper",
+            help="The router's open-weight side: rented from an inference provider or self-hosted.",
+        )
+    st.button("Reset every cost input to its default", key="cost_reset", on_click=reset, help="Clear every field above")
+
+
+def reset() -> None:
+    for key in KEYS:
+        st.session_state[key] = None
+
+
+LINE = {
+    "closed_api": ("Closed API", "#d1495b"),
+    "rented_open": ("Rented open weights", "#2e8b57"),
+    "self_hosted": ("Self-hosted open weights", "#1f6feb"),
+    "hybrid": ("Hybrid router", "#8250df"),
+}
+
+
+def chart(a: Assessment) -> go.Figure:
+    report = a.costs
+    rows = curves(inputs(), ui.answers(), ui.catalog(), load_cost_data(), a.suggested_models)
+    fig = go.Figure()
+    for key, (label, colour) in LINE.items():
+        xs = [r["tokens_per_day"] for r in rows if r[key] is not None]
+        ys = [r[key] for r in rows if r[key] is not None]
+        if xs:
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    name=label,
+                    line={"color": colour, "shape": "hv" if key == "self_hosted" else "linear", "dash": "dot" if key == "hybrid" else None},
+                    hovertemplate=f"{label}<br>%{{x:,.3s}} tokens/day<br>$%{{y:,.0f}} a month<extra></extra>",
+                )
+            )
+    if report is not None:
+        fig.add_vline(x=report.tokens_per_day, line={"color": "#444", "dash": "dash"}, annotation_text="your volume", annotation_position="bottom right")
+        for value, label, price in (
+            (report.break_even_tokens_per_day, "break-even vs closed API", report.closed_api),
+            (report.break_even_vs_rented_tokens_per_day, "break-even vs rented", report.rented_open),
+        ):
+            if value is not None and RANGE_MIN <= value <= RANGE_MAX and price.monthly_usd is not None:
+                y = price.monthly_usd / report.tokens_per_day * value if report.tokens_per_day else None
+                if y:
+                    fig.add_trace(
+                        go.Scatter(
+                            x=[value],
+                            y=[y],
+                            mode="markers+text",
+                            marker={"size": 11, "color": "#111", "symbol": "diamond"},
+                            text=[f"{label}: {value / 1e6:,.1f}M/day"],
+                            textposition="top left",
+                            name=label,
+                            showlegend=False,
+                            hovertemplate=f"{label}<br>%{{x:,.3s}} tokens/day<br>$%{{y:,.0f}} a month<extra></extra>",
+                        )
+                    )
+    fig.update_layout(
+        xaxis={"type": "log", "title": "Tokens a day (log scale)", "range": [5, 10]},
+        yaxis={"type": "log", "title": "USD a month (log scale)"},
+        height=460,
+        margin={"l": 60, "r": 20, "t": 30, "b": 50},
+        legend={"orientation": "h", "y": -0.2},
+        title={"text": "Monthly cost against daily volume", "font": {"size": 14}},
+    )
+    return fig
+
+
+def figures_table(report: CostReport) -> list[dict[str, Any]]:
+    return [
+        {
+            "Option": o.label,
+            "USD a month": round(o.monthly_usd) if o.monthly_usd is not None else None,
+            "Model": o.model,
+            "GPU": o.gpu or "",
+            "How": o.detail,
+        }
+        for o in (report.closed_api, report.rented_open, report.self_hosted, report.hybrid)
+    ]
+
+
+def render_figures(a: Assessment, *, with_chart: bool = True) -> None:
+    report = a.costs
+    if report is None:
+        st.warning(a.cost_problem or "Costs could not be computed.", icon=":material/warning:")
+        return
+    if with_chart:
+        st.plotly_chart(chart(a), key="cost_chart", config={"displayModeBar": False})
+    st.dataframe(figures_table(report), hide_index=True, key="cost_figures", column_config={"USD a month": st.column_config.NumberColumn(format="$%,d")})
+    be = report.break_even_tokens_per_day
+    if be is not None:
+        st.markdown(f"**Break-even, self-hosted against the closed API:** {be:,.0f} tokens a day. {ui.md_escape(report.break_even_reason)}")
+    else:
+        st.markdown(f"**Break-even, self-hosted against the closed API:** none between 100 thousand and 10 billion tokens a day. {ui.md_escape(report.break_even_reason)}")
+    ber = report.break_even_vs_rented_tokens_per_day
+    st.markdown(
+        f"**Break-even, self-hosted against rented open weights:** {ber:,.0f} tokens a day."
+        if ber is not None
+        else f"**Break-even, self-hosted against rented open weights:** none in range. {ui.md_escape(report.break_even_vs_rented_reason)}"
+    )
+    with st.expander("Assumptions and sources", expanded=with_chart):
+        st.dataframe(
+            [{"Assumption": x.name, "Value": str(x.value), "Source": x.source} for x in report.assumptions],
+            hide_index=True,
+            key="cost_assumptions" if with_chart else "cost_assumptions_result",
+        )
