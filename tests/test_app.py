@@ -31,7 +31,7 @@ def test_every_page_renders_without_error(page):
     assert not at.exception
 
 
-@pytest.mark.parametrize("step", ["start", *AXIS_STEPS, "checklist", "result"])
+@pytest.mark.parametrize("step", ["start", *AXIS_STEPS, "costs", "checklist", "result"])
 def test_every_step_renders_on_a_blank_sheet(step):
     at = new_app().run()
     go(at, step)
@@ -48,7 +48,7 @@ def test_newcomer_walks_from_a_profile_to_the_result():
         seen.append(at.session_state["step"])
         at.button(key="nav_next").click().run()
         assert not at.exception
-    assert seen == [*AXIS_STEPS, "checklist"]
+    assert seen == [*AXIS_STEPS, "costs", "checklist"]
     assert at.subheader[0].value == "Open weights, self-hosted on infrastructure you control"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Recommendation"] == "Open weights" and metrics["Confidence"] == "High"
@@ -260,3 +260,63 @@ def test_result_page_shows_the_shortlist_and_the_exclusions():
     assert "Volume side" in text and "Frontier side" in text
     excluded = next(d.value for d in at.dataframe if "Why it is excluded" in d.value.columns)
     assert "Command A" in " ".join(excluded["Model"])
+
+
+def figures(at):
+    return next(d.value for d in at.dataframe if "USD a month" in d.value.columns)
+
+
+def assumptions(at):
+    table = next(d.value for d in at.dataframe if "Assumption" in d.value.columns)
+    return dict(zip(table["Assumption"], table["Value"]))
+
+
+def test_costs_step_shows_chart_figures_and_break_even():
+    at = new_app().run()
+    at.selectbox(key="start_profile").set_value("cost_at_scale").run()
+    at.button(key="use_profile").click().run()
+    go(at, "costs")
+    assert len(at.get("plotly_chart")) == 1
+    table = figures(at)
+    assert list(table["Option"]) == ["Closed API", "Rented open weights", "Self-hosted open weights", "Hybrid router"]
+    assert all(v > 0 for v in table["USD a month"].dropna())
+    assert "Break-even, self-hosted against the closed API" in markdown_text(at)
+    # pre-filled from the answer (over_100m → 300M a day) and the shortlist's models
+    assumed = assumptions(at)
+    assert float(assumed["tokens_per_day"]) == 300_000_000
+    assert at.number_input(key="cost_tokens_per_day").value is None  # empty = the default
+
+
+def test_costs_respond_to_the_volume_and_keep_the_input():
+    at = new_app().run()
+    go(at, "costs")
+    before = figures(at)
+    at.number_input(key="cost_tokens_per_day").set_value(1_000_000_000).run()
+    after = figures(at)
+    closed_before = before[before["Option"] == "Closed API"]["USD a month"].iloc[0]
+    closed_after = after[after["Option"] == "Closed API"]["USD a month"].iloc[0]
+    assert closed_after > closed_before * 100
+    go(at, "result")
+    go(at, "costs")
+    assert at.number_input(key="cost_tokens_per_day").value == 1_000_000_000
+    at.button(key="cost_reset").click().run()
+    assert at.number_input(key="cost_tokens_per_day").value is None
+
+
+def test_cost_model_choice_changes_the_assumptions():
+    at = new_app().run()
+    go(at, "costs")
+    at.selectbox(key="cost_closed_model").set_value("claude-haiku-5-5").run()
+    at.selectbox(key="cost_gpu").set_value("h200-141gb").run()
+    assumed = assumptions(at)
+    assert assumed["closed_model"] == "claude-haiku-5-5" and assumed["gpu"] == "h200-141gb"
+
+
+def test_result_reasons_cite_the_cost_at_your_volume():
+    at = new_app().run()
+    at.selectbox(key="start_profile").set_value("hybrid_router").run()
+    at.button(key="use_profile").click().run()
+    go(at, "result")
+    text = markdown_text(at)
+    assert "Cost at your volume" in text and "30 million tokens a day, a month costs" in text
+    assert "USD a month" in figures(at).columns
