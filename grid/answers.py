@@ -9,6 +9,7 @@ shell (the CLI) refuses the file.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict
@@ -17,8 +18,16 @@ from grid.cost import InvalidCostInput, parse_cost_inputs
 from grid.errors import InvalidAnswers, Problem
 from grid.questionnaire import CHECKLIST_ANSWERS, Questionnaire
 
-#: Top-level keys an answers file may have.
-ANSWER_FILE_KEYS = ("profile", "answers", "checklist", "costs")
+#: Top-level keys an answers file (a saved assessment) may have.
+ANSWER_FILE_KEYS = ("title", "profile", "answers", "checklist", "costs", "notes", "revisit")
+TITLE_MAX = 120
+NOTES_MAX = 2000
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def clean_text(value: str) -> str:
+    """Text from a file or a link, without control characters (tabs and line breaks kept)."""
+    return value.translate(_CONTROL).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def normalise_value(value: Any) -> Optional[str]:
@@ -100,6 +109,9 @@ class AnswerFile(BaseModel):
     answers: dict[str, str]
     checklist: dict[str, str]
     costs: dict[str, Any] = {}
+    title: str = ""
+    notes: str = ""
+    revisit: Optional[date] = None
 
 
 def parse_answer_file(data: Any, q: Questionnaire, profiles: Mapping[str, Any]) -> AnswerFile:
@@ -147,6 +159,18 @@ def parse_answer_file(data: Any, q: Questionnaire, profiles: Mapping[str, Any]) 
         costs = parse_cost_inputs(data.get("costs")).nonempty()
     except InvalidCostInput as e:
         problems.append(Problem(f"costs.{e.field}", e.value, f"costs.{e.field}: {e.message}"))
+    texts: dict[str, str] = {}
+    for key, limit in (("title", TITLE_MAX), ("notes", NOTES_MAX)):
+        value = data.get(key)
+        if value is None:
+            texts[key] = ""
+        elif not isinstance(value, str):
+            problems.append(Problem(key, value, f"{key}: must be text, not {_show(value)}"))
+        elif len(value) > limit:
+            problems.append(Problem(key, value, f"{key}: {len(value)} characters; at most {limit} are allowed"))
+        else:
+            texts[key] = clean_text(value).strip() if key == "title" else clean_text(value)
+    revisit = parse_revisit(data.get("revisit"), problems)
     if problems:
         raise InvalidAnswers(problems)
     merged_answers = {**base_answers, **answers}
@@ -157,4 +181,40 @@ def parse_answer_file(data: Any, q: Questionnaire, profiles: Mapping[str, Any]) 
         answers=merged_answers,
         checklist=merged_checklist,
         costs=costs,
+        title=texts.get("title", ""),
+        notes=texts.get("notes", ""),
+        revisit=revisit,
     )
+
+
+def parse_revisit(value: Any, problems: list[Problem]) -> Optional[date]:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    problems.append(Problem("revisit", value, f"revisit: {_show(value)} is not a date (YYYY-MM-DD)"))
+    return None
+
+
+def answer_file_dict(state: AnswerFile) -> dict[str, Any]:
+    """The saved-assessment form of a state: what ``python -m grid recommend`` reads back."""
+    out: dict[str, Any] = {}
+    if state.title:
+        out["title"] = state.title
+    if state.profile:
+        out["profile"] = state.profile
+    out["answers"] = dict(state.answers)
+    if state.checklist:
+        out["checklist"] = dict(state.checklist)
+    if state.costs:
+        out["costs"] = dict(state.costs)
+    if state.notes:
+        out["notes"] = state.notes
+    if state.revisit:
+        out["revisit"] = state.revisit.isoformat()
+    return out

@@ -1,0 +1,308 @@
+"""Share links: a whole assessment in readable query parameters, and back.
+
+Format version 1 (``v=1``). Keys are the question ids, the checklist item ids, the cost input
+names, and ``profile``, ``title``, ``notes`` (or ``notes_z``), ``revisit``; the app adds ``step``.
+Values are option ids, ``yes``/``no``/``unsure``, numbers, model ids and text. What equals the
+default is left out: answers equal to the starting profile's, checklist answers that follow the
+suggestion, cost inputs left at their defaults. An empty value for a question means "cleared"
+(the profile answered it, the user took the answer back).
+
+Notes travel as plain text, or compressed (``notes_z``: zlib, then URL-safe base64) when that is
+shorter. A query over ``MAX_QUERY_BYTES`` is refused whole; otherwise every valid parameter loads,
+unknown keys are ignored and listed, invalid values are dropped and named. ``read_link`` never
+raises.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Optional
+from urllib.parse import parse_qsl, quote, urlencode
+
+from pydantic import ValidationError
+
+from grid.answers import NOTES_MAX, TITLE_MAX, AnswerFile, clean_text
+from grid.catalog import Catalog
+from grid.cost import CostData, CostInputs
+from grid.questionnaire import CHECKLIST_ANSWERS, Questionnaire
+
+LINK_VERSION = 1
+MAX_QUERY_BYTES = 8192
+MAX_NOTES_BYTES = 16 * 1024  # a compressed notes value may not expand beyond this
+COST_FIELDS = tuple(CostInputs.model_fields)
+RESERVED = ("v", "profile", "title", "notes", "notes_z", "revisit", "step")
+
+
+def encode_query(params: Mapping[str, str]) -> str:
+    """Percent-encode parameters the way a browser's address bar shows them."""
+    return urlencode(list(params.items()), quote_via=quote, safe="")
+
+
+def query_bytes(params: Mapping[str, str]) -> int:
+    return len(encode_query(params).encode("ascii"))
+
+
+def _compress(text: str) -> str:
+    return base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii").rstrip("=")
+
+
+def _decompress(value: str) -> str:
+    raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    d = zlib.decompressobj()
+    out = d.decompress(raw, MAX_NOTES_BYTES)
+    if d.unconsumed_tail:
+        raise ValueError("expands beyond the limit")
+    return out.decode("utf-8")
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass
+class LinkWrite:
+    params: dict[str, str]
+    query: str
+    notes_left_out: bool = False
+
+
+def to_params(
+    state: AnswerFile,
+    q: Questionnaire,
+    profiles: Mapping[str, Any],
+    *,
+    step: Optional[str] = None,
+) -> LinkWrite:
+    """The query parameters of an assessment, leaving out what equals the default."""
+    params: dict[str, str] = {"v": str(LINK_VERSION)}
+    base_answers: Mapping[str, str] = {}
+    base_checklist: Mapping[str, str] = {}
+    if state.profile and state.profile in profiles:
+        params["profile"] = state.profile
+        base_answers = profiles[state.profile].answers
+        base_checklist = profiles[state.profile].checklist
+    for question in q.questions:
+        mine, theirs = state.answers.get(question.id), base_answers.get(question.id)
+        if mine != theirs:
+            params[question.id] = mine or ""
+    for item in q.checklist:
+        mine, theirs = state.checklist.get(item.id), base_checklist.get(item.id)
+        if mine is not None and mine != theirs:
+            params[item.id] = mine
+    for name in COST_FIELDS:
+        value = state.costs.get(name)
+        if value is not None:
+            params[name] = _number(value)
+    if state.title:
+        params["title"] = state.title
+    if state.revisit:
+        params["revisit"] = state.revisit.isoformat()
+    if step:
+        params["step"] = step
+    notes_left_out = False
+    if state.notes:
+        plain = {**params, "notes": state.notes}
+        packed = {**params, "notes_z": _compress(state.notes)}
+        best = min((plain, packed), key=query_bytes)
+        if query_bytes(best) <= MAX_QUERY_BYTES:
+            params = best
+        else:
+            notes_left_out = True
+    return LinkWrite(params=params, query=encode_query(params), notes_left_out=notes_left_out)
+
+
+@dataclass
+class LinkReading:
+    """What a link held: the state it restores, and what was wrong with it."""
+
+    state: AnswerFile
+    step: Optional[str] = None
+    ignored: list[str] = field(default_factory=list)  # unknown keys
+    invalid: list[tuple[str, str, str]] = field(default_factory=list)  # (key, value, why)
+    refused: Optional[str] = None  # the whole link was refused
+    note: Optional[str] = None  # e.g. made by another format version
+    valid: int = 0  # how many parameters loaded
+
+    def messages(self) -> list[str]:
+        out = []
+        if self.refused:
+            out.append(self.refused)
+        if self.note:
+            out.append(self.note)
+        if self.ignored:
+            out.append("Ignored unknown parameters: " + ", ".join(_short(k) for k in self.ignored) + ".")
+        for key, value, why in self.invalid:
+            out.append(f"Dropped {_short(key)}={_short(value)}: {why}")
+        return out
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(text))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _pairs(query: str | Mapping[str, Any]) -> tuple[list[tuple[str, str]], int]:
+    if isinstance(query, str):
+        text = query[1:] if query.startswith("?") else query
+        return parse_qsl(text, keep_blank_values=True, max_num_fields=2000), len(text.encode("utf-8", "replace"))
+    pairs: list[tuple[str, str]] = []
+    for key, value in query.items():
+        values: Iterable[Any] = value if isinstance(value, (list, tuple)) else [value]
+        for v in values:
+            pairs.append((str(key), "" if v is None else str(v)))
+    return pairs, query_bytes(dict(pairs))
+
+
+def read_link(
+    query: str | Mapping[str, Any],
+    q: Questionnaire,
+    profiles: Mapping[str, Any],
+    catalog: Optional[Catalog] = None,
+    cost_data: Optional[CostData] = None,
+    *,
+    steps: Iterable[str] = (),
+) -> LinkReading:
+    """Read a link's query (a string, or a mapping such as Streamlit's query parameters)."""
+    empty = AnswerFile(answers={}, checklist={})
+    try:
+        pairs, size = _pairs(query)
+    except Exception as e:  # parse_qsl refuses absurd field counts, among other things
+        return LinkReading(state=empty, refused=f"This link could not be read ({type(e).__name__}); nothing was loaded from it.")
+    if size > MAX_QUERY_BYTES:
+        return LinkReading(
+            state=empty,
+            refused=f"This link is {size:,} bytes long, over the {MAX_QUERY_BYTES:,}-byte limit; nothing was loaded from it.",
+        )
+    try:
+        return _read(pairs, q, profiles, catalog, cost_data, set(steps))
+    except Exception as e:  # never let a link take the page down; say what happened instead
+        return LinkReading(state=empty, refused=f"This link could not be read ({type(e).__name__}); nothing was loaded from it.")
+
+
+def _read(
+    pairs: list[tuple[str, str]],
+    q: Questionnaire,
+    profiles: Mapping[str, Any],
+    catalog: Optional[Catalog],
+    cost_data: Optional[CostData],
+    steps: set[str],
+) -> LinkReading:
+    reading = LinkReading(state=AnswerFile(answers={}, checklist={}))
+    values: dict[str, str] = {}
+    for key, value in pairs:  # the last of a repeated key wins, as in a browser
+        values[key] = value
+    options = {question.id: {o.id for o in question.options} for question in q.questions}
+    items = {c.id for c in q.checklist}
+    version = values.pop("v", None)
+    if version is not None and version != str(LINK_VERSION):
+        reading.note = f"This link says format version {_short(version)}; it was read as version {LINK_VERSION}."
+    if version is not None:
+        reading.valid += 1
+
+    profile = values.pop("profile", None)
+    answers: dict[str, str] = {}
+    checklist: dict[str, str] = {}
+    if profile is not None:
+        if profile in profiles:
+            answers.update(profiles[profile].answers)
+            checklist.update(profiles[profile].checklist)
+            reading.valid += 1
+        else:
+            reading.invalid.append(("profile", profile, "no such profile"))
+            profile = None
+
+    costs: dict[str, Any] = {}
+    texts = {"title": "", "notes": ""}
+    revisit: Optional[date] = None
+    step: Optional[str] = None
+    for raw_key, value in values.items():
+        key = q.renamed.get(raw_key, raw_key)
+        if key in options:
+            if value == "":
+                answers.pop(key, None)
+                reading.valid += 1
+            elif value in options[key]:
+                answers[key] = value
+                reading.valid += 1
+            else:
+                reading.invalid.append((raw_key, value, f"not an option of {key}"))
+        elif key in items:
+            if value in CHECKLIST_ANSWERS:
+                checklist[key] = value
+                reading.valid += 1
+            else:
+                reading.invalid.append((key, value, "a checklist answer is yes, no or unsure"))
+        elif key in COST_FIELDS:
+            problem = _cost_problem(key, value, catalog, cost_data)
+            if problem:
+                reading.invalid.append((key, value, problem))
+            else:
+                costs[key] = CostInputs.model_validate({key: value}).model_dump()[key]
+                reading.valid += 1
+        elif key in ("title", "notes", "notes_z"):
+            name = "notes" if key == "notes_z" else key
+            limit = TITLE_MAX if name == "title" else NOTES_MAX
+            text = value
+            if key == "notes_z":
+                try:
+                    text = _decompress(value)
+                except (ValueError, binascii.Error, zlib.error, UnicodeDecodeError):
+                    reading.invalid.append((key, value, "not valid compressed notes"))
+                    continue
+            text = clean_text(text)
+            if name == "title":
+                text = text.strip()
+            if len(text) > limit:
+                reading.invalid.append((name, text, f"longer than {limit:,} characters; cut to the first {limit:,}"))
+                text = text[:limit]
+            texts[name] = text
+            reading.valid += 1
+        elif key == "revisit":
+            try:
+                revisit = date.fromisoformat(value)
+                reading.valid += 1
+            except ValueError:
+                reading.invalid.append((key, value, "not a date (YYYY-MM-DD)"))
+        elif key == "step" and steps:
+            if value in steps:
+                step = value
+                reading.valid += 1
+            else:
+                reading.invalid.append((key, value, "no such step"))
+        else:
+            reading.ignored.append(raw_key)
+    order = {x.id: i for i, x in enumerate(q.questions)}
+    corder = {x.id: i for i, x in enumerate(q.checklist)}
+    reading.state = AnswerFile(
+        profile=profile,
+        answers=dict(sorted(answers.items(), key=lambda kv: order[kv[0]])),
+        checklist=dict(sorted(checklist.items(), key=lambda kv: corder[kv[0]])),
+        costs=costs,
+        title=texts["title"],
+        notes=texts["notes"],
+        revisit=revisit,
+    )
+    reading.step = step
+    return reading
+
+
+def _cost_problem(key: str, value: str, catalog: Optional[Catalog], cost_data: Optional[CostData]) -> Optional[str]:
+    try:
+        CostInputs.model_validate({key: value})
+    except ValidationError as e:
+        return e.errors(include_url=False)[0]["msg"].lower()
+    if catalog is not None and key in ("closed_model", "open_model"):
+        m = catalog.model_by_id.get(value)
+        wanted = "closed" if key == "closed_model" else "open"
+        if m is None or m.weights != wanted:
+            return f"not a {'closed' if wanted == 'closed' else 'open-weight'} model in the catalog"
+    if cost_data is not None and key == "gpu" and cost_data.gpu(value) is None:
+        return "not a GPU in the cost data"
+    return None

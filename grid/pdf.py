@@ -1,0 +1,396 @@
+"""The PDF summary, built in-process with reportlab: no browser, charts drawn as vectors.
+
+One font is embedded for every string: it must cover Latin with accents, dashes, ≥ and the CJK
+of model names and notes. ``find_font`` looks for WenQuanYi Micro Hei (Debian package
+``fonts-wqy-microhei``, which ``make`` installs), then other CJK TrueType fonts; without one the
+PDF still builds with reportlab's Vera font and says which characters it could not draw.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+from xml.sax.saxutils import escape
+
+import qrcode
+from qrcode.exceptions import DataOverflowError
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Polygon, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from grid.assessment import Assessment
+from grid.catalog import Catalog
+from grid.cost import RANGE_MAX, RANGE_MIN, CostData, CostInputs, curves
+from grid.engine import REC_LABEL
+from grid.licensing import license_clauses
+from grid.questionnaire import AXIS_IDS, Questionnaire
+
+FONT = "GridSans"
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+)
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    name: str
+    path: Optional[str]
+    covers_cjk: bool
+
+
+@lru_cache(maxsize=1)
+def find_font() -> FontChoice:
+    """Register the PDF font once per process; prefer a CJK TrueType font."""
+    wanted = [os.environ["GRID_PDF_FONT"]] if os.environ.get("GRID_PDF_FONT") else []
+    for path in [*wanted, *FONT_CANDIDATES]:
+        if Path(path).is_file():
+            try:
+                font = TTFont(FONT, path, subfontIndex=0) if path.endswith(".ttc") else TTFont(FONT, path)
+            except Exception:
+                continue
+            pdfmetrics.registerFont(font)
+            return FontChoice(FONT, path, covers_cjk=ord("千") in font.face.charToGlyph)
+    import reportlab
+
+    vera = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+    pdfmetrics.registerFont(TTFont(FONT, str(vera)))
+    return FontChoice(FONT, str(vera), covers_cjk=False)
+
+
+def missing_glyphs(text: str) -> set[str]:
+    """Characters of ``text`` the embedded font cannot draw."""
+    find_font()
+    face = pdfmetrics.getFont(FONT).face
+    return {ch for ch in set(text) if not ch.isspace() and ord(ch) not in face.charToGlyph}
+
+
+# ----------------------------------------------------------------------------- styles
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, alignment=TA_LEFT, wordWrap="CJK")
+    return {
+        "title": ParagraphStyle("title", parent=base, fontSize=18, leading=23, spaceAfter=4),
+        "h1": ParagraphStyle("h1", parent=base, fontSize=13.5, leading=18, spaceBefore=10, spaceAfter=4, textColor=colors.HexColor("#1f2d3d")),
+        "h2": ParagraphStyle("h2", parent=base, fontSize=11, leading=15, spaceBefore=6, spaceAfter=2, textColor=colors.HexColor("#1f2d3d")),
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5, textColor=colors.HexColor("#444444")),
+        "headline": ParagraphStyle("headline", parent=base, fontSize=12.5, leading=17, textColor=colors.HexColor("#0b3d91")),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5),
+    }
+
+
+def p(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text: escaped, so nothing in it is read as markup."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _table(rows: list[list[str]], widths: list[float], s: dict[str, ParagraphStyle]) -> Table:
+    data = [[p(c, s["cell"]) for c in row] for row in rows]
+    t = Table(data, colWidths=widths, repeatRows=1)
+    t.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#b8c4d0")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return t
+
+
+# ----------------------------------------------------------------------------- charts
+def radar_drawing(axes: dict[str, Optional[int]], q: Questionnaire, size: float = 62 * mm) -> Drawing:
+    d = Drawing(size * 1.9, size * 1.25)
+    cx, cy, r = size * 0.95, size * 0.6, size * 0.45
+    n = len(AXIS_IDS)
+
+    def point(i: int, value: float) -> tuple[float, float]:
+        angle = math.pi / 2 - 2 * math.pi * i / n
+        radius = r * (value + 100) / 200
+        return cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+
+    for ring in (-100, -50, 0, 50, 100):
+        pts = [c for i in range(n) for c in point(i, ring)]
+        d.add(Polygon(pts, strokeColor=colors.HexColor("#777777") if ring == 0 else colors.HexColor("#cccccc"), strokeWidth=0.8 if ring == 0 else 0.4, fillColor=None, strokeDashArray=[2, 2] if ring == 0 else None))
+    for i, a in enumerate(AXIS_IDS):
+        x, y = point(i, 100)
+        d.add(Line(cx, cy, x, y, strokeColor=colors.HexColor("#cccccc"), strokeWidth=0.4))
+        value = axes.get(a)
+        label = f"{q.axis_by_id[a].short} {'—' if value is None else f'{value:+d}'}"
+        anchor = "middle" if abs(x - cx) < 5 else ("start" if x > cx else "end")
+        d.add(String(x + (4 if anchor == "start" else -4 if anchor == "end" else 0), y + (5 if y >= cy else -10), label, fontName=FONT, fontSize=8, textAnchor=anchor))
+    pts = [c for i, a in enumerate(AXIS_IDS) for c in point(i, axes.get(a) or 0)]
+    d.add(Polygon(pts, strokeColor=colors.HexColor("#1f6feb"), strokeWidth=1.2, fillColor=colors.Color(0.12, 0.43, 0.92, alpha=0.25)))
+    d.add(String(4, 4, "Centre −100 (closed) · dotted ring 0 · edge +100 (open)", fontName=FONT, fontSize=7, fillColor=colors.HexColor("#555555")))
+    return d
+
+
+LINES = {
+    "closed_api": ("Closed API", "#d1495b"),
+    "rented_open": ("Rented open weights", "#2e8b57"),
+    "self_hosted": ("Self-hosted", "#1f6feb"),
+    "hybrid": ("Hybrid", "#8250df"),
+}
+
+
+def cost_drawing(rows: list[dict[str, Any]], you: float, breakevens: list[tuple[float, str]], width: float = 170 * mm, height: float = 75 * mm) -> Drawing:
+    d = Drawing(width, height)
+    left, bottom, right, top = 42, 28, width - 8, height - 22
+    ys = [v for r in rows for k, v in r.items() if k != "tokens_per_day" and v]
+    ylo = 10 ** math.floor(math.log10(max(min(ys), 1e-3))) if ys else 1
+    yhi = 10 ** math.ceil(math.log10(max(ys))) if ys else 10
+
+    def X(v: float) -> float:
+        return left + (math.log10(v) - math.log10(RANGE_MIN)) / (math.log10(RANGE_MAX) - math.log10(RANGE_MIN)) * (right - left)
+
+    def Y(v: float) -> float:
+        v = min(max(v, ylo), yhi)
+        return bottom + (math.log10(v) - math.log10(ylo)) / (math.log10(yhi) - math.log10(ylo)) * (top - bottom)
+
+    d.add(Rect(left, bottom, right - left, top - bottom, strokeColor=colors.HexColor("#999999"), strokeWidth=0.5, fillColor=None))
+    for e in range(5, 11):
+        x = X(10**e)
+        d.add(Line(x, bottom, x, top, strokeColor=colors.HexColor("#e3e3e3"), strokeWidth=0.4))
+        d.add(String(x, bottom - 10, {5: "100k", 6: "1M", 7: "10M", 8: "100M", 9: "1B", 10: "10B"}[e], fontName=FONT, fontSize=7, textAnchor="middle"))
+    e = math.log10(ylo)
+    while e <= math.log10(yhi) + 1e-9:
+        y = Y(10**e)
+        d.add(Line(left, y, right, y, strokeColor=colors.HexColor("#e3e3e3"), strokeWidth=0.4))
+        d.add(String(left - 3, y - 3, f"${10**e:,.0f}" if e >= 0 else f"${10**e:g}", fontName=FONT, fontSize=6.5, textAnchor="end"))
+        e += 1
+    d.add(String((left + right) / 2, 4, "Tokens a day (log scale)", fontName=FONT, fontSize=7.5, textAnchor="middle"))
+    for key, (label, colour) in LINES.items():
+        pts: list[float] = []
+        prev: Optional[float] = None
+        for r in rows:
+            v = r.get(key)
+            if v is None:
+                continue
+            if key == "self_hosted" and prev is not None and v != prev:
+                pts += [X(r["tokens_per_day"]), Y(prev)]  # draw the step
+            pts += [X(r["tokens_per_day"]), Y(v)]
+            prev = v
+        if len(pts) >= 4:
+            d.add(PolyLine(pts, strokeColor=colors.HexColor(colour), strokeWidth=1.3, strokeDashArray=[3, 2] if key == "hybrid" else None))
+    if RANGE_MIN <= you <= RANGE_MAX:
+        d.add(Line(X(you), bottom, X(you), top, strokeColor=colors.HexColor("#333333"), strokeWidth=0.8, strokeDashArray=[2, 2]))
+        d.add(String(X(you) + 2, top - 8, "your volume", fontName=FONT, fontSize=7))
+    for value, label in breakevens:
+        if RANGE_MIN <= value <= RANGE_MAX:
+            closed = next((r["closed_api"] for r in rows if r["tokens_per_day"] >= value and r.get("closed_api")), None)
+            if closed:
+                d.add(Circle(X(value), Y(closed), 2.5, fillColor=colors.black, strokeColor=None))
+                d.add(String(X(value) - 3, Y(closed) + 5, label, fontName=FONT, fontSize=6.5, textAnchor="end"))
+    x = left
+    for key, (label, colour) in LINES.items():
+        d.add(Line(x, height - 8, x + 14, height - 8, strokeColor=colors.HexColor(colour), strokeWidth=1.5))
+        d.add(String(x + 17, height - 11, label, fontName=FONT, fontSize=7))
+        x += 17 + pdfmetrics.stringWidth(label, FONT, 7) + 14
+    return d
+
+
+def qr_drawing(link: str, size: float = 38 * mm) -> tuple[Optional[Drawing], Optional[str]]:
+    """The link as a QR code drawn from vector squares, or None and why."""
+    for level in (qrcode.constants.ERROR_CORRECT_M, qrcode.constants.ERROR_CORRECT_L):
+        try:
+            qr = qrcode.QRCode(error_correction=level, border=4)
+            qr.add_data(link)
+            qr.make(fit=True)
+            matrix = qr.get_matrix()
+            break
+        except (DataOverflowError, ValueError):
+            continue
+    else:
+        return None, "The link is too long for a QR code; use the link text above."
+    n = len(matrix)
+    cell = size / n
+    d = Drawing(size, size)
+    d.add(Rect(0, 0, size, size, fillColor=colors.white, strokeColor=None))
+    for row, line in enumerate(matrix):
+        for col, dark in enumerate(line):
+            if dark:
+                d.add(Rect(col * cell, size - (row + 1) * cell, cell, cell, fillColor=colors.black, strokeColor=None, strokeWidth=0))
+    return d, None
+
+
+# ----------------------------------------------------------------------------- the document
+def _money(x: Optional[float]) -> str:
+    return "not costed" if x is None else f"${x:,.0f}"
+
+
+def build_pdf(
+    a: Assessment,
+    *,
+    title: str,
+    notes: str,
+    link: str,
+    today: date,
+    revisit: date,
+    q: Questionnaire,
+    catalog: Catalog,
+    cost_data: CostData,
+    answers: dict[str, str],
+    cost_inputs: CostInputs,
+) -> bytes:
+    find_font()
+    s = _styles()
+    r = a.result
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=title or "Open / closed LLM decision",
+        author="Open / closed LLM decision grid",
+        subject=r.headline,
+    )
+    width = A4[0] - 36 * mm
+    story: list[Any] = []
+    story.append(p(title or "Open / closed LLM decision", s["title"]))
+    newest = catalog.newest_checked
+    story.append(
+        p(
+            f"{today.isoformat()} · questionnaire version {q.version} · catalog checked up to {newest.isoformat() if newest else 'unknown'}"
+            f" · revisit by {revisit.isoformat()}",
+            s["small"],
+        )
+    )
+    story.append(Spacer(1, 6))
+    story.append(p(f"Recommendation: {REC_LABEL[r.recommendation]} — {r.headline}", s["headline"]))
+    story.append(p(f"Deployment: {r.deployment.replace('_', ' ')} · Confidence: {r.confidence}. {r.confidence_note}", s["body"]))
+    if r.disagreement:
+        story.append(p(r.disagreement, s["body"]))
+    for c in r.constraints:
+        story.append(p(f"Hard constraint ({c.question}: {c.answer}): {c.text}", s["body"]))
+
+    story.append(p("Lean on each axis", s["h1"]))
+    story.append(radar_drawing(r.axes, q))
+
+    story.append(p("Why", s["h1"]))
+    for reason in r.reasons:
+        if reason.contribution or reason.kind == "cost":
+            pts = f" ({reason.contribution:+.1f} toward {reason.direction})" if reason.contribution else ""
+            story.append(p(f"• {reason.question_label} → {reason.answer_label}{pts}. {reason.text}", s["body"]))
+    neutral = [x for x in r.reasons if not x.contribution and x.kind != "cost"]
+    if neutral:
+        story.append(p("Neutral or context answers: " + "; ".join(f"{x.question_label} → {x.answer_label}" for x in neutral), s["small"]))
+
+    story.append(p("How the call was made", s["h1"]))
+    for i, step in enumerate(r.path, 1):
+        story.append(p(f"{i}. {step}", s["body"]))
+    story.append(p("Checklist path", s["h2"]))
+    rows = [["Item", "Answer", "Source"]]
+    for stp in r.checklist.path:
+        rows.append([q.checklist_by_id[stp.item].question, stp.answer, {"yours": "your answer", "suggested": "suggested", "default": "no suggestion"}[stp.source]])
+    story.append(_table(rows, [width * 0.62, width * 0.13, width * 0.25], s))
+
+    story.append(p("What would change this", s["h1"]))
+    if r.flips:
+        rows = [["If", "were", "the recommendation would be"]]
+        rows += [[f.question_label, f.to_label, REC_LABEL[f.recommendation]] for f in r.flips]
+        story.append(_table(rows, [width * 0.5, width * 0.25, width * 0.25], s))
+    else:
+        story.append(p("No single answer change flips this recommendation.", s["body"]))
+
+    story.append(p("Shortlist", s["h1"]))
+    story.append(p(a.shortlist.scale_note, s["small"]))
+    for cand in a.shortlist.candidates:
+        m = catalog.model_by_id[cand.model]
+        name = f"{m.name} ({m.native_name})" if m.native_name else m.name
+        terms = catalog.license_by_id[cand.license].name if cand.license else catalog.provider_by_id[cand.provider].name  # type: ignore[index]
+        price = (
+            f"${cand.price.input_usd_per_mtok:g} in / ${cand.price.output_usd_per_mtok:g} out per million tokens ({cand.price.seller}, checked {cand.price.checked})"
+            if cand.price
+            else "no verified price"
+        )
+        block = [p(f"[{cand.role}] {name} — {m.developer} · {terms} · {cand.tier}{' · STALE' if cand.stale else ''}", s["h2"]), p(price, s["small"])]
+        block += [p(f"• {f}", s["body"]) for f in cand.flags]
+        if cand.license:
+            lic = catalog.license_by_id[cand.license]
+            block.append(p("Licence clauses: " + " ".join(text for _, text in license_clauses(lic, m.developer)), s["small"]))
+        story.append(KeepTogether(block))
+    if a.shortlist.excluded:
+        story.append(p("Excluded models", s["h2"]))
+        rows = [["Model", "Why it is excluded"]]
+        rows += [[catalog.model_by_id[e.model].name, e.reason] for e in a.shortlist.excluded]
+        story.append(_table(rows, [width * 0.3, width * 0.7], s))
+
+    story.append(p("Cost", s["h1"]))
+    if a.costs is not None:
+        rows_c = curves(cost_inputs, answers, catalog, cost_data, a.suggested_models, points=61)
+        be = [(v, f"break-even {v / 1e6:,.1f}M/day") for v in (a.costs.break_even_tokens_per_day,) if v]
+        story.append(cost_drawing(rows_c, a.costs.tokens_per_day, be))
+        rows = [["Option", "USD a month", "How"]]
+        for o in (a.costs.closed_api, a.costs.rented_open, a.costs.self_hosted, a.costs.hybrid):
+            rows.append([o.label, _money(o.monthly_usd), o.detail])
+        story.append(_table(rows, [width * 0.22, width * 0.14, width * 0.64], s))
+        story.append(
+            p(
+                f"Break-even, self-hosted against the closed API: "
+                + (f"{a.costs.break_even_tokens_per_day:,.0f} tokens a day. " if a.costs.break_even_tokens_per_day else "none in range. ")
+                + a.costs.break_even_reason,
+                s["body"],
+            )
+        )
+        story.append(p("Assumptions", s["h2"]))
+        rows = [["Assumption", "Value", "Source"]] + [[x.name, str(x.value), x.source] for x in a.costs.assumptions]
+        story.append(_table(rows, [width * 0.22, width * 0.18, width * 0.60], s))
+    else:
+        story.append(p(a.cost_problem or "Costs could not be computed.", s["body"]))
+
+    story.append(p("Share link", s["h1"]))
+    story.append(p(link, s["small"]))
+    qr, why = qr_drawing(link)
+    if qr is not None:
+        story.append(qr)
+    else:
+        story.append(p(why or "", s["small"]))
+    story.append(p(f"Revisit this decision by {revisit.isoformat()}: parity and prices move, so re-run the grid every few months.", s["body"]))
+
+    if notes:
+        story.append(p("Notes", s["h1"]))
+        for para in notes.split("\n"):
+            story.append(p(para if para.strip() else " ", s["body"]))
+
+    story.append(p("Sources", s["h1"]))
+    for url in _sources(a, catalog):
+        story.append(p(url, s["small"]))
+    doc.build(story)
+    return buf.getvalue()
+
+
+def _sources(a: Assessment, catalog: Catalog) -> list[str]:
+    urls: list[str] = []
+    for cand in a.shortlist.candidates:
+        m = catalog.model_by_id[cand.model]
+        urls += [f"{m.name}: {src.url} (checked {src.checked.isoformat()})" for src in m.sources]
+        if cand.price:
+            urls.append(f"{m.name} price: {cand.price.source} (checked {cand.price.checked})")
+        if cand.license:
+            lic = catalog.license_by_id[cand.license]
+            urls += [f"{lic.name}: {src.url} (checked {src.checked.isoformat()})" for src in lic.sources]
+        if cand.provider:
+            prov = catalog.provider_by_id[cand.provider]
+            urls += [f"{prov.name}: {src.url} (checked {src.checked.isoformat()})" for src in prov.sources]
+    seen: set[str] = set()
+    return [u for u in urls if not (u in seen or seen.add(u))]  # type: ignore[func-returns-value]

@@ -1,0 +1,216 @@
+"""Reports of one assessment: the share link, the PDF summary and the decision record (MADR).
+
+The app and ``python -m grid report`` call the same functions with the same state.
+"""
+
+from __future__ import annotations
+
+import calendar
+import os
+from datetime import date
+from typing import Optional
+
+from grid.answers import AnswerFile
+from grid.assessment import Assessment, assess
+from grid.catalog import Catalog, load_catalog
+from grid.cost import CostData, CostInputs, load_cost_data
+from grid.engine import REC_LABEL
+from grid.links import to_params
+from grid.profiles import load_profiles
+from grid.questionnaire import Questionnaire, load_questionnaire
+
+DEFAULT_BASE_URL = "http://localhost:8501/"
+REVISIT_MONTHS = 6
+
+
+def base_url() -> str:
+    return os.environ.get("GRID_BASE_URL", DEFAULT_BASE_URL)
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def revisit_date(state: AnswerFile, today: date) -> date:
+    """The state's own revisit date, or six months on: the seeds advise re-running the grid every few months."""
+    return state.revisit or add_months(today, REVISIT_MONTHS)
+
+
+def share_link(state: AnswerFile, base: Optional[str] = None, q: Optional[Questionnaire] = None) -> str:
+    q = q or load_questionnaire()
+    query = to_params(state, q, load_profiles(), step="result").query
+    root = (base or base_url()).split("?", 1)[0]
+    return f"{root}?{query}"
+
+
+def assessment_of(state: AnswerFile, today: date) -> Assessment:
+    return assess(state.answers, state.checklist, CostInputs(**state.costs), today=today)
+
+
+def pdf_report(
+    state: AnswerFile,
+    *,
+    today: Optional[date] = None,
+    base: Optional[str] = None,
+    q: Optional[Questionnaire] = None,
+    catalog: Optional[Catalog] = None,
+    cost_data: Optional[CostData] = None,
+    assessment: Optional[Assessment] = None,
+) -> bytes:
+    from grid.pdf import build_pdf  # reportlab loads only when a PDF is asked for
+
+    today = today or date.today()
+    q = q or load_questionnaire()
+    a = assessment or assessment_of(state, today)
+    return build_pdf(
+        a,
+        title=state.title,
+        notes=state.notes,
+        link=share_link(state, base, q),
+        today=today,
+        revisit=revisit_date(state, today),
+        q=q,
+        catalog=catalog or load_catalog(),
+        cost_data=cost_data or load_cost_data(),
+        answers=dict(state.answers),
+        cost_inputs=CostInputs(**state.costs),
+    )
+
+
+def decision_record(
+    state: AnswerFile,
+    *,
+    today: Optional[date] = None,
+    base: Optional[str] = None,
+    assessment: Optional[Assessment] = None,
+) -> str:
+    """The assessment as a Markdown architecture decision record in the MADR layout."""
+    today = today or date.today()
+    q = load_questionnaire()
+    catalog = load_catalog()
+    a = assessment or assessment_of(state, today)
+    r = a.result
+    link = share_link(state, base, q)
+    revisit = revisit_date(state, today)
+    answers = state.answers
+
+    def label(qid: str) -> str:
+        oid = answers.get(qid)
+        return q.option(qid, oid).label if oid else "not answered"
+
+    title = state.title or f"Open, closed or hybrid LLM for this workload: {REC_LABEL[r.recommendation].lower()}"
+    lines = [f"# {title}", ""]
+    lines += [
+        "* Status: proposed",
+        f"* Date: {today.isoformat()}",
+        f"* Revisit by: {revisit.isoformat()}",
+        f"* Assessment link: <{link}>",
+        "",
+        "## Context and problem statement",
+        "",
+        "Should this workload run on an open-weight model (self-hosted or rented from an inference provider), "
+        "on a closed model behind a vendor's API, or on a hybrid router between the two?",
+        "",
+        f"* Daily volume: {label('daily_tokens')}; traffic: {label('traffic_shape').lower()}.",
+        f"* Most sensitive data: {label('data_sensitivity').lower()}; where it may go: {label('data_boundary').lower()}.",
+        f"* ML platform team: {label('ml_platform_team').lower()}; in production: {label('time_to_production').lower()}.",
+        f"* Tasks: {label('task_difficulty').lower()}; inputs: {label('modality').lower()}.",
+        f"* Scale: {label('monthly_active_users').lower()} monthly users; annual revenue {label('annual_revenue_usd').lower()}.",
+        "",
+    ]
+    if state.notes:
+        lines += [state.notes, ""]
+    lines += ["## Decision drivers", ""]
+    for reason in [x for x in r.reasons if x.contribution][:6]:
+        lines.append(f"* {reason.question_label} → {reason.answer_label} ({reason.contribution:+.1f} toward {reason.direction}): {reason.text}")
+    for c in r.constraints:
+        lines.append(f"* Hard constraint, {c.question}: {c.answer}. {c.text}")
+    if r.checklist.stop:
+        lines.append(f"* Checklist: stopped at “{q.checklist_by_id[r.checklist.stop].question}” (yes → {r.checklist.verdict}).")
+    lines += ["", "## Considered options", ""]
+    costs = a.costs
+    option_cost = {
+        "open": costs and (costs.self_hosted if r.deployment == "self_hosted" else costs.rented_open),
+        "closed": costs and costs.closed_api,
+        "hybrid": costs and costs.hybrid,
+    }
+    names = {"open": "Open weights (self-hosted or rented)", "closed": "A closed model behind a managed API", "hybrid": "A hybrid router"}
+    for i, key in enumerate(("open", "closed", "hybrid"), 1):
+        lines.append(f"{i}. {names[key]}")
+    lines += ["", "## Decision outcome", ""]
+    lines.append(f"Chosen option: “{names[r.recommendation]}”: {r.headline.lower()}, because")
+    lines += [f"{step}" for step in r.path]
+    lines.append("")
+    lines.append(f"Confidence: {r.confidence}. {r.confidence_note}")
+    if r.disagreement:
+        lines += ["", r.disagreement]
+    lines += ["", "### Consequences", ""]
+    toward = [x for x in r.reasons if x.direction == _direction(r.recommendation)]
+    against = [x for x in r.reasons if x.direction == _opposite(r.recommendation)]
+    for x in toward[:4]:
+        lines.append(f"* Good, because {_lower(x.text)}")
+    for x in against[:4]:
+        lines.append(f"* Bad, because {_lower(x.text)}")
+    cost_reason = next((x for x in r.reasons if x.kind == "cost"), None)
+    if cost_reason:
+        lines.append(f"* Cost: {cost_reason.text}")
+    lines += ["", "## Pros and cons of the options", ""]
+    for key in ("open", "closed", "hybrid"):
+        lines += [f"### {names[key]}", ""]
+        if key == "hybrid":
+            lines.append("* Good, because it sends the hard share to a closed frontier model and the volume to cheaper open weights.")
+            lines.append("* Good, because it keeps the team portable if prices or parity shift.")
+            lines.append("* Bad, because a router is more to build and run than one model.")
+        else:
+            for x in [x for x in r.reasons if x.direction == key][:4]:
+                lines.append(f"* Good, because {_lower(x.text)}")
+            for x in [x for x in r.reasons if x.direction == ("closed" if key == "open" else "open")][:4]:
+                lines.append(f"* Bad, because {_lower(x.text)}")
+        oc = option_cost[key]
+        if oc is not None and oc.monthly_usd is not None:
+            lines.append(f"* Cost at our volume: ${oc.monthly_usd:,.0f} a month ({oc.detail}).")
+        lines.append("")
+    lines += ["## Shortlist", "", "| Role | Model | Licence or provider | What applies to us |", "|---|---|---|---|"]
+    for c in a.shortlist.candidates:
+        m = catalog.model_by_id[c.model]
+        terms = catalog.license_by_id[c.license].name if c.license else catalog.provider_by_id[c.provider].name  # type: ignore[index]
+        flags = "<br>".join(_cell(f) for f in c.flags) or "—"
+        lines.append(f"| {c.role} | {_cell(m.name)} | {_cell(terms)} | {flags} |")
+    if a.shortlist.excluded:
+        lines += ["", "Excluded:", ""]
+        lines += [f"* {catalog.model_by_id[e.model].name}: {e.reason}" for e in a.shortlist.excluded]
+    lines += ["", "## What would change this decision", ""]
+    if r.flips:
+        lines += [f"* {f.question_label} → {f.to_label}: {REC_LABEL[f.recommendation]}" for f in r.flips]
+    else:
+        lines.append("* No single answer change flips this recommendation.")
+    newest = catalog.newest_checked
+    lines += [
+        "",
+        "## More information",
+        "",
+        f"* Revisit this decision by {revisit.isoformat()}; parity and prices move.",
+        f"* Assessment link: <{link}>",
+        f"* Written by the open / closed LLM decision grid: questionnaire version {q.version}, catalog checked up to {newest.isoformat() if newest else 'unknown'}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _direction(rec: str) -> str:
+    return {"open": "open", "closed": "closed", "hybrid": "open"}[rec]
+
+
+def _opposite(rec: str) -> str:
+    return {"open": "closed", "closed": "open", "hybrid": "closed"}[rec]
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
