@@ -41,7 +41,7 @@ def cost_reason(report: CostReport, answers: Mapping[str, str]) -> Reason:
     parts = []
     for opt in (report.closed_api, report.rented_open, report.self_hosted, report.hybrid):
         if opt.monthly_usd is not None:
-            parts.append(f"{opt.label.lower()} ${opt.monthly_usd:,.0f}")
+            parts.append(f"{opt.label} ${opt.monthly_usd:,.0f}")
     text = f"At {_volume(report.tokens_per_day)} tokens a day, a month costs: " + "; ".join(parts) + "."
     if report.break_even_tokens_per_day is not None:
         text += f" Self-hosting breaks even with the closed API at {_volume(report.break_even_tokens_per_day)} tokens a day"

@@ -12,7 +12,8 @@ from typing import Optional, Sequence, TextIO
 
 from datetime import date
 
-from grid.answers import parse_answer_file
+from grid.answers import AnswerFile, parse_answer_file
+from grid.links import read_link, to_params
 from grid.assessment import assess
 from grid.catalog import CATALOG_PATH, Catalog, json_schema_text, load_catalog, read_catalog
 from grid.cost import CostInputs, CostReport, InvalidCostInput, cost_report, load_cost_data
@@ -110,15 +111,45 @@ def _catalog(err: TextIO) -> Catalog:
     return catalog
 
 
+def _load_state(path: str, q: Questionnaire, profiles: dict) -> AnswerFile:
+    return parse_answer_file(read_data_file(path), q, profiles)
+
+
+def _link_state(query: str, err: TextIO) -> Optional[AnswerFile]:
+    """Read a link; warnings go to stderr. None when nothing valid remains."""
+    reading = read_link(query, load_questionnaire(), load_profiles(), load_catalog(), load_cost_data())
+    for message in reading.messages():
+        print(f"grid: link: {message}", file=err)
+    if reading.refused or reading.valid == 0:
+        if not reading.refused:
+            print("grid: link: nothing valid in it", file=err)
+        return None
+    return reading.state
+
+
 def cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     q = load_questionnaire()
     profiles = load_profiles()
     catalog = _catalog(err)
     today = date.today()
     status = 0
+    sources: list[tuple[str, AnswerFile]] = []
+    if args.link is not None:
+        state = _link_state(args.link, err)
+        if state is None:
+            return EXIT_BAD_INPUT
+        sources.append(("link", state))
+    if not args.files and args.link is None:
+        print("grid: recommend needs a FILE or --link QUERY (see: python -m grid recommend --help)", file=err)
+        return EXIT_BAD_INPUT
     for path in args.files:
         try:
-            parsed = parse_answer_file(read_data_file(path), q, profiles)
+            sources.append((path, _load_state(path, q, profiles)))
+        except GridError as e:
+            print(f"grid: {_problem_line(path, e)}", file=err)
+            status = EXIT_BAD_INPUT
+    for path, parsed in sources:
+        try:
             a = assess(parsed.answers, parsed.checklist, CostInputs(**parsed.costs), today=today, questionnaire=q, catalog=catalog)
         except GridError as e:
             print(f"grid: {_problem_line(path, e)}", file=err)
@@ -132,6 +163,8 @@ def cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             payload = {
                 "file": path,
                 "profile": parsed.profile,
+                "title": parsed.title,
+                "notes": parsed.notes,
                 **a.result.to_json_dict(),
                 "shortlist": [c.model_dump(mode="json") for c in a.shortlist.candidates],
                 "excluded": [e.model_dump(mode="json") for e in a.shortlist.excluded],
@@ -140,11 +173,64 @@ def cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             }
             print(json.dumps(payload, ensure_ascii=False), file=out)
         else:
-            print(format_result(a.result, q, title=path, shortlist=a.shortlist), file=out)
+            print(format_result(a.result, q, title=parsed.title or path, shortlist=a.shortlist), file=out)
             if a.costs:
                 print(format_cost(a.costs), file=out)
+            if parsed.notes:
+                print("Notes:\n" + parsed.notes, file=out)
             print(file=out)
     return status
+
+
+def cmd_link(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    q = load_questionnaire()
+    try:
+        state = _load_state(args.file, q, load_profiles())
+    except GridError as e:
+        print(f"grid: {_problem_line(args.file, e)}", file=err)
+        return EXIT_BAD_INPUT
+    written = to_params(state, q, load_profiles())
+    if written.notes_left_out:
+        print("grid: warning: the notes are too long for a link and were left out; share the file instead", file=err)
+    print(written.query, file=out)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from grid.report import decision_record, pdf_report
+
+    suffix = args.output.rsplit(".", 1)[-1].lower() if "." in args.output else ""
+    if suffix not in ("pdf", "md"):
+        print(f"grid: argument -o: {args.output!r} must end in .pdf or .md", file=err)
+        return EXIT_BAD_INPUT
+    if (args.file is None) == (args.link is None):
+        print("grid: report needs exactly one of FILE or --link QUERY", file=err)
+        return EXIT_BAD_INPUT
+    if args.link is not None:
+        state = _link_state(args.link, err)
+        if state is None:
+            return EXIT_BAD_INPUT
+    else:
+        try:
+            state = _load_state(args.file, load_questionnaire(), load_profiles())
+        except GridError as e:
+            print(f"grid: {_problem_line(args.file, e)}", file=err)
+            return EXIT_BAD_INPUT
+    try:
+        if suffix == "pdf":
+            data: bytes = pdf_report(state)
+        else:
+            data = decision_record(state).encode("utf-8")
+        with open(args.output, "wb") as fh:
+            fh.write(data)
+    except GridError as e:
+        print(f"grid: {e}", file=err)
+        return EXIT_BAD_INPUT
+    except OSError as e:
+        print(f"grid: argument -o: cannot write {args.output!r} ({e.strerror})", file=err)
+        return EXIT_BAD_INPUT
+    print(f"wrote {args.output} ({len(data):,} bytes)", file=out)
+    return 0
 
 
 def cmd_profiles(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -281,12 +367,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="score one or more answers files",
         description="Score answers files ({profile, answers, checklist}; YAML or JSON).",
     )
-    rec.add_argument("files", nargs="+", metavar="FILE", help="a YAML or JSON answers file")
+    rec.add_argument("files", nargs="*", metavar="FILE", help="a YAML or JSON answers file (a saved assessment)")
+    rec.add_argument("--link", metavar="QUERY", help="score a share link's query string instead (or as well)")
     rec.add_argument("--json", action="store_true", help="one JSON object per file per line")
     rec.set_defaults(func=cmd_recommend)
     prof = sub.add_parser("profiles", help="list the usage profiles", description="List the usage profiles.")
     prof.add_argument("--json", action="store_true", help="one JSON object per profile per line")
     prof.set_defaults(func=cmd_profiles)
+    lnk = sub.add_parser("link", help="print the share-link query string of an answers file", description="Print the query string of a share link for an answers file.")
+    lnk.add_argument("file", metavar="FILE")
+    lnk.set_defaults(func=cmd_link)
+    rep = sub.add_parser("report", help="write the PDF summary or the decision record", description="Write the PDF summary (-o X.pdf) or the Markdown decision record (-o X.md).")
+    rep.add_argument("file", nargs="?", metavar="FILE", help="an answers file")
+    rep.add_argument("--link", metavar="QUERY", help="a share link's query string instead of a file")
+    rep.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.md")
+    rep.set_defaults(func=cmd_report)
     cat = sub.add_parser("catalog", help="check, show or describe the model and licence catalog", description="The model and licence catalog.")
     csub = cat.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
     chk = csub.add_parser("check", help="validate a catalog file; exit 1 and list every problem if it is bad")

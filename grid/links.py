@@ -52,11 +52,13 @@ def _compress(text: str) -> str:
 
 
 def _decompress(value: str) -> str:
-    raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    raw = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_", validate=True)
     d = zlib.decompressobj()
     out = d.decompress(raw, MAX_NOTES_BYTES)
     if d.unconsumed_tail:
         raise ValueError("expands beyond the limit")
+    if not d.eof:
+        raise ValueError("incomplete")
     return out.decode("utf-8")
 
 
@@ -303,6 +305,9 @@ def _cost_problem(key: str, value: str, catalog: Optional[Catalog], cost_data: O
         wanted = "closed" if key == "closed_model" else "open"
         if m is None or m.weights != wanted:
             return f"not a {'closed' if wanted == 'closed' else 'open-weight'} model in the catalog"
+        costable = m.best_price is not None or (wanted == "open" and cost_data is not None and cost_data.footprint(m.id) is not None)
+        if not costable:
+            return "the catalog has no price or serving footprint to cost it with"
     if cost_data is not None and key == "gpu" and cost_data.gpu(value) is None:
         return "not a GPU in the cost data"
     return None

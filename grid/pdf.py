@@ -28,7 +28,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from grid.assessment import Assessment
 from grid.catalog import Catalog
@@ -206,28 +206,57 @@ def cost_drawing(rows: list[dict[str, Any]], you: float, breakevens: list[tuple[
     return d
 
 
-def qr_drawing(link: str, size: float = 38 * mm) -> tuple[Optional[Drawing], Optional[str]]:
-    """The link as a QR code drawn from vector squares, or None and why."""
+class QRFlowable(Flowable):
+    """A QR code drawn as one vector path: each row's dark runs become one rectangle."""
+
+    def __init__(self, matrix: list[list[bool]], size: float):
+        super().__init__()
+        self.matrix = matrix
+        self.size = size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        n = len(self.matrix)
+        cell = self.size / n
+        c = self.canv
+        c.setFillColor(colors.white)
+        c.rect(0, 0, self.size, self.size, stroke=0, fill=1)
+        path = c.beginPath()
+        for row, line in enumerate(self.matrix):
+            col = 0
+            while col < n:
+                if line[col]:
+                    start = col
+                    while col < n and line[col]:
+                        col += 1
+                    path.rect(start * cell, self.size - (row + 1) * cell, (col - start) * cell, cell)
+                else:
+                    col += 1
+        c.setFillColor(colors.black)
+        c.drawPath(path, stroke=0, fill=1)
+
+
+def qr_matrix(link: str) -> Optional[list[list[bool]]]:
+    """The QR modules of a link (quiet zone included), or None if it does not fit a QR code."""
     for level in (qrcode.constants.ERROR_CORRECT_M, qrcode.constants.ERROR_CORRECT_L):
         try:
-            qr = qrcode.QRCode(error_correction=level, border=4)
+            # a fixed mask pattern is valid QR and skips scoring all eight masks (~0.3 s)
+            qr = qrcode.QRCode(error_correction=level, border=4, mask_pattern=0)
             qr.add_data(link)
             qr.make(fit=True)
-            matrix = qr.get_matrix()
-            break
+            return qr.get_matrix()
         except (DataOverflowError, ValueError):
             continue
-    else:
+    return None
+
+
+def qr_flowable(link: str, size: float = 38 * mm) -> tuple[Optional[Flowable], Optional[str]]:
+    matrix = qr_matrix(link)
+    if matrix is None:
         return None, "The link is too long for a QR code; use the link text above."
-    n = len(matrix)
-    cell = size / n
-    d = Drawing(size, size)
-    d.add(Rect(0, 0, size, size, fillColor=colors.white, strokeColor=None))
-    for row, line in enumerate(matrix):
-        for col, dark in enumerate(line):
-            if dark:
-                d.add(Rect(col * cell, size - (row + 1) * cell, cell, cell, fillColor=colors.black, strokeColor=None, strokeWidth=0))
-    return d, None
+    return QRFlowable(matrix, size), None
 
 
 # ----------------------------------------------------------------------------- the document
@@ -316,7 +345,7 @@ def build_pdf(
     story.append(p(a.shortlist.scale_note, s["small"]))
     for cand in a.shortlist.candidates:
         m = catalog.model_by_id[cand.model]
-        name = f"{m.name} ({m.native_name})" if m.native_name else m.name
+        name = _name(m)
         terms = catalog.license_by_id[cand.license].name if cand.license else catalog.provider_by_id[cand.provider].name  # type: ignore[index]
         price = (
             f"${cand.price.input_usd_per_mtok:g} in / ${cand.price.output_usd_per_mtok:g} out per million tokens ({cand.price.seller}, checked {cand.price.checked})"
@@ -332,7 +361,7 @@ def build_pdf(
     if a.shortlist.excluded:
         story.append(p("Excluded models", s["h2"]))
         rows = [["Model", "Why it is excluded"]]
-        rows += [[catalog.model_by_id[e.model].name, e.reason] for e in a.shortlist.excluded]
+        rows += [[_name(catalog.model_by_id[e.model]), e.reason] for e in a.shortlist.excluded]
         story.append(_table(rows, [width * 0.3, width * 0.7], s))
 
     story.append(p("Cost", s["h1"]))
@@ -360,7 +389,7 @@ def build_pdf(
 
     story.append(p("Share link", s["h1"]))
     story.append(p(link, s["small"]))
-    qr, why = qr_drawing(link)
+    qr, why = qr_flowable(link)
     if qr is not None:
         story.append(qr)
     else:
@@ -377,6 +406,10 @@ def build_pdf(
         story.append(p(url, s["small"]))
     doc.build(story)
     return buf.getvalue()
+
+
+def _name(m: Any) -> str:
+    return f"{m.name} ({m.native_name})" if m.native_name else m.name
 
 
 def _sources(a: Assessment, catalog: Catalog) -> list[str]:

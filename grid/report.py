@@ -141,8 +141,9 @@ def decision_record(
     for i, key in enumerate(("open", "closed", "hybrid"), 1):
         lines.append(f"{i}. {names[key]}")
     lines += ["", "## Decision outcome", ""]
-    lines.append(f"Chosen option: “{names[r.recommendation]}”: {r.headline.lower()}, because")
-    lines += [f"{step}" for step in r.path]
+    lines.append(f"Chosen option: “{names[r.recommendation]}” ({r.headline[:1].lower() + r.headline[1:]}), because:")
+    lines.append("")
+    lines += [f"* {step}" for step in r.path]
     lines.append("")
     lines.append(f"Confidence: {r.confidence}. {r.confidence_note}")
     if r.disagreement:
