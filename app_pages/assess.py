@@ -86,6 +86,10 @@ if step == "start":
     c2.button("Blank sheet", key="blank_sheet", on_click=ui.load_profile, args=(None,), help="Clear every answer")
     if ss.get("profile"):
         st.caption(f"Current answers started from the profile “{profiles[ss['profile']].name}”.")
+    st.divider()
+    from app_pages import share_ui
+
+    share_ui.render_upload()
 
 elif step in ("cost", "control", "governance", "ecosystem", "performance", "context"):
     axis = q.axis_by_id[step]
@@ -179,6 +183,9 @@ else:  # result
     st.markdown("#### Cost at your volume")
     cost_ui.render_figures(assessment, with_chart=False)
     st.button("Change the cost inputs", key="to_costs", on_click=ui.go_to, args=("costs",), help="Go to the Costs step")
+    from app_pages import share_ui
+
+    share_ui.render_share(assessment)
 
 st.divider()
 nav_buttons()

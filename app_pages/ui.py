@@ -11,7 +11,10 @@ import streamlit as st
 import re
 from datetime import date
 
+from grid.answers import AnswerFile
 from grid.assessment import Assessment, assess
+from grid.cost import load_cost_data
+from grid.links import read_link, to_params
 from grid.catalog import Catalog, load_catalog
 from grid.engine import REC_LABEL, Result, score
 from grid.profiles import Profile, load_profiles
@@ -80,7 +83,101 @@ def input_keys() -> list[str]:
     from app_pages import cost_ui
 
     q = questionnaire()
-    return [f"q_{x.id}" for x in q.questions] + [f"c_{c.id}" for c in q.checklist] + list(cost_ui.KEYS)
+    return [f"q_{x.id}" for x in q.questions] + [f"c_{c.id}" for c in q.checklist] + list(cost_ui.KEYS) + list(TEXT_KEYS)
+
+
+TEXT_KEYS = ("title", "notes", "revisit")
+
+
+def current_state() -> AnswerFile:
+    """Everything the user entered, as one saved-assessment object (what links and files hold)."""
+    from app_pages import cost_ui
+
+    ss = st.session_state
+    return AnswerFile(
+        profile=ss.get("profile"),
+        answers=answers(),
+        checklist=checklist_overrides(),
+        costs=cost_ui.inputs().nonempty(),
+        title=(ss.get("title") or "").strip(),
+        notes=ss.get("notes") or "",
+        revisit=ss.get("revisit"),
+    )
+
+
+def apply_state(state: AnswerFile) -> None:
+    """Replace everything the user entered with a state from a link or a file."""
+    from app_pages import cost_ui
+
+    ss = st.session_state
+    q = questionnaire()
+    for question in q.questions:
+        ss[f"q_{question.id}"] = state.answers.get(question.id)
+    ss[OVERRIDES] = dict(state.checklist)
+    for item in q.checklist:
+        ss.pop(f"c_{item.id}", None)
+    for key in cost_ui.KEYS:
+        value = state.costs.get(key[len("cost_"):])
+        if isinstance(value, (int, float)) and key != "cost_min_replicas":
+            value = float(value)
+        ss[key] = value
+    ss["title"] = state.title
+    ss["notes"] = state.notes
+    ss["revisit"] = state.revisit
+    ss["profile"] = state.profile
+
+
+def sync_url() -> None:
+    """The one sync point between the URL and the session: read the link once per session,
+    then write the current state back into the query parameters on every run."""
+    ss = st.session_state
+    q = questionnaire()
+    if "_link_read" not in ss:
+        ss["_link_read"] = True
+        params = st.query_params.to_dict()
+        if params:
+            reading = read_link(params, q, profiles(), catalog(), load_cost_data(), steps=STEPS)
+            ss["_link_messages"] = reading.messages()
+            ss["_link_refused"] = bool(reading.refused)
+            if not reading.refused:
+                apply_state(reading.state)
+                if reading.step:
+                    ss["step"] = reading.step
+    step = ss.get("step")
+    written = to_params(current_state(), q, profiles(), step=step if step and step != "start" else None)
+    ss["_notes_left_out"] = written.notes_left_out
+    if st.query_params.to_dict() != written.params:
+        st.query_params.from_dict(written.params)
+
+
+def dismiss_link_messages() -> None:
+    st.session_state["_link_messages"] = []
+
+
+def show_link_messages() -> None:
+    messages = st.session_state.get("_link_messages") or []
+    if not messages:
+        return
+    text = "\n".join(f"- {md_escape(m)}" for m in messages)
+    if st.session_state.get("_link_refused"):
+        st.error("**The link was refused.**\n\n" + text, icon=":material/link_off:")
+    else:
+        st.warning("**Parts of the link could not be used; everything else was loaded.**\n\n" + text, icon=":material/link:")
+    st.button("Dismiss", key="dismiss_link", on_click=dismiss_link_messages, help="Hide this note")
+
+
+def share_url() -> str:
+    from grid.report import base_url
+    from grid.links import encode_query
+
+    step_params = to_params(current_state(), questionnaire(), profiles(), step="result")
+    root = None
+    try:
+        root = st.context.url
+    except Exception:
+        root = None
+    root = (root or base_url()).split("?", 1)[0]
+    return f"{root}?{encode_query(step_params.params)}"
 
 
 def answers() -> dict[str, str]:
