@@ -6,7 +6,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench
+.PHONY: run test bench system
+
+system:
+	@bash scripts/system-deps
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0])'
@@ -14,10 +17,10 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) system
 	$(PY) -m streamlit run app.py --server.port 8501
 
-test: $(STAMP)
+test: $(STAMP) system
 	$(PY) -m grid catalog check
 	$(PY) -m pytest
 
