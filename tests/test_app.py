@@ -320,3 +320,63 @@ def test_result_reasons_cite_the_cost_at_your_volume():
     text = markdown_text(at)
     assert "Cost at your volume" in text and "30 million tokens a day, a month costs" in text
     assert "USD a month" in figures(at).columns
+
+
+# ---------------------------------------------------------------------- links and export
+def app_with_link(params):
+    at = new_app()
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_a_link_restores_answers_checklist_costs_and_step():
+    at = app_with_link({"v": "1", "profile": "hybrid_router", "task_difficulty": "frontier", "need_frontier": "no", "tokens_per_day": "50000000", "title": "Router review", "step": "result"})
+    assert not at.exception
+    assert at.session_state["step"] == "result"
+    assert at.session_state["q_task_difficulty"] == "frontier" and at.session_state["q_daily_tokens"] == "10m_to_100m"
+    assert at.session_state["checklist_overrides"] == {"need_frontier": "no"}
+    assert at.session_state["cost_tokens_per_day"] == 50_000_000
+    assert at.text_input(key="title").value == "Router review"
+    assert not at.warning  # nothing wrong with it
+
+
+def test_answering_writes_the_state_into_the_url():
+    at = new_app().run()
+    go(at, "control")
+    at.radio(key="q_data_boundary").set_value("air_gapped").run()
+    assert at.query_params["data_boundary"] == ["air_gapped"] or at.query_params["data_boundary"] == "air_gapped"
+    assert "step" in at.query_params
+
+
+def test_a_tampered_link_warns_loads_the_rest_and_injects_nothing():
+    at = app_with_link({"v": "1", "modality": "multimodal", "daily_tokens": "lots", "<img src=x onerror=alert(1)>": "1", "title": "<script>alert(1)</script>", "step": "result"})
+    assert not at.exception
+    warning = at.warning[0].value
+    assert "Dropped daily\\_tokens=lots" in warning
+    assert "\\<img src=x onerror=alert\\(1\\)\\>" in warning  # escaped: shown as text
+    assert at.session_state["q_modality"] == "multimodal"
+    assert at.text_input(key="title").value == "<script>alert(1)</script>"  # kept as text in a text field
+    at.button(key="dismiss_link").click().run()
+    assert not at.warning
+
+
+def test_an_over_long_link_is_refused_and_the_page_still_works():
+    at = app_with_link({"daily_tokens": "unknown", "title": "x" * 9000})
+    assert not at.exception
+    assert "The link was refused" in at.error[0].value and "8,192\\-byte limit" in at.error[0].value
+    assert "q_daily_tokens" not in at.session_state  # nothing from the link was loaded
+    go(at, "cost")
+    assert at.radio(key="q_daily_tokens").value is None
+
+
+def test_share_panel_shows_the_link_and_builds_the_pdf():
+    at = app_with_link({"v": "1", "profile": "ship_fast", "step": "result"})
+    at.text_input(key="title").input("Ship the chat assistant").run()
+    code = next(c.value for c in at.code if "v=1" in c.value)
+    assert "profile=ship_fast" in code and "title=Ship%20the%20chat%20assistant" in code and "step=result" in code
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the assessment (YAML)" in labels and "Download the decision record (Markdown)" in labels
+    at.button(key="build_pdf").click().run()
+    assert not at.exception
+    assert "Download the PDF" in [b.label for b in at.get("download_button")]

@@ -1,0 +1,204 @@
+"""Saved files, the PDF summary (text, QR code, fonts, long notes), the decision record, and
+the CLI commands link / recommend --link / report."""
+
+import io
+import json
+import os
+from datetime import date
+
+import pypdfium2 as pdfium
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from grid.answers import AnswerFile, answer_file_dict, parse_answer_file
+from grid.cli import main
+from grid.pdf import find_font, missing_glyphs
+from grid.profiles import load_profiles
+from grid.questionnaire import load_questionnaire
+from grid.report import add_months, decision_record, pdf_report, revisit_date, share_link
+from tests.conftest import ROOT
+
+try:  # the PyPI package zxing-cpp installs the module zxingcpp
+    import zxingcpp
+except ImportError:  # pragma: no cover
+    zxingcpp = None
+
+TODAY = date(2026, 11, 21)
+BASE = "http://localhost:8501/"
+P = load_profiles()
+Q = load_questionnaire()
+GOLDEN = ROOT / "tests" / "golden" / "decision_record_hybrid_router.md"
+
+
+def big_scale_state(**extra):
+    answers = dict(P["hybrid_router"].answers)
+    answers["monthly_active_users"] = "100m_to_700m"  # over 100M users: the Tongyi Qianwen licence excludes Qwen-72B (通义千问)
+    return AnswerFile(profile="hybrid_router", answers=answers, checklist={}, title="Support assistant — model choice ≥ 2026", notes="Café naïve — “quoted” ≥ 10 %.\n通义千问 and Kimi reviewed.", **extra)
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes():
+    return pdf_report(big_scale_state(), today=TODAY, base=BASE)
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text with line breaks and runs of spaces folded to one space (lines wrap)."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def test_a_cjk_font_is_installed_and_embedded():
+    if os.environ.get("CI") or find_font().covers_cjk:
+        assert find_font().covers_cjk, "install fonts-wqy-microhei (make does, as root)"
+    assert missing_glyphs("通义千问 Café — ≥ “”") == set() or not find_font().covers_cjk
+
+
+def test_pdf_text_holds_the_recommendation_reasons_a_chinese_name_and_the_link(pdf_bytes):
+    text = pdf_text(pdf_bytes)
+    state = big_scale_state()
+    link = share_link(state, BASE)
+    squashed = "".join(text.split())
+    assert "Recommendation: Hybrid router" in text
+    assert "Steady traffic keeps rented or owned GPUs busy" in text  # a reason
+    assert "通义千问" in text  # a Chinese model name from the catalog (and the notes)
+    assert "Café naïve" in text and "≥" in text and "—" in text
+    assert "".join(link.split()) in squashed  # the link, wrapped over lines
+    assert "Support assistant — model choice ≥ 2026" in text
+    assert f"revisit by {add_months(TODAY, 6).isoformat()}" in text
+    for heading in ("Lean on each axis", "Why", "Checklist path", "What would change this", "Shortlist", "Excluded models", "Cost", "Assumptions", "Share link", "Notes", "Sources"):
+        assert heading in text, heading
+
+
+@pytest.mark.skipif(zxingcpp is None, reason="zxing-cpp is not installed")
+def test_the_qr_code_decodes_to_the_link(pdf_bytes):
+    link = share_link(big_scale_state(), BASE)
+    doc = pdfium.PdfDocument(pdf_bytes)
+    found = []
+    for i in range(len(doc)):
+        image = doc[i].render(scale=3).to_pil()
+        found += [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    assert found == [link]
+
+
+def test_long_notes_wrap_across_pages():
+    notes = "\n".join(f"Line {i:03d}: the board asked about data residency, cost at scale and the exit plan." for i in range(22))[:2000]
+    short = pdf_report(big_scale_state(), today=TODAY, base=BASE)
+    long = pdf_report(big_scale_state().model_copy(update={"notes": notes}), today=TODAY, base=BASE)
+    assert len(PdfReader(io.BytesIO(long)).pages) > len(PdfReader(io.BytesIO(short)).pages)
+    text = pdf_text(long)
+    assert "Line 000" in text and notes.splitlines()[-1][:20] in text and "Line 021" in text
+
+
+def test_markup_in_user_text_is_printed_not_interpreted():
+    state = big_scale_state().model_copy(update={"title": "<b>bold</b> & <font size=40>x</font>", "notes": "<para>not markup</para>"})
+    text = pdf_text(pdf_report(state, today=TODAY, base=BASE))
+    assert "<b>bold</b> & <font size=40>x</font>" in text and "<para>not markup</para>" in text
+
+
+def test_saved_file_round_trip():
+    state = big_scale_state(costs={"tokens_per_day": 5e7, "engineers": 2.0}, revisit=date(2027, 3, 1))
+    text = yaml.safe_dump(answer_file_dict(state), sort_keys=False, allow_unicode=True)
+    assert parse_answer_file(yaml.safe_load(text), Q, P) == state
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ({"title": "x" * 121}, "title: 121 characters; at most 120 are allowed"),
+        ({"notes": "x" * 2001}, "notes: 2001 characters; at most 2000 are allowed"),
+        ({"revisit": "next spring"}, "revisit: 'next spring' is not a date (YYYY-MM-DD)"),
+        ({"title": ["a"]}, "title: must be text"),
+        ({"costs": {"output_share": 3}}, "costs.output_share"),
+    ],
+)
+def test_saved_file_fields_are_checked(content, message):
+    from grid.errors import InvalidAnswers
+
+    with pytest.raises(InvalidAnswers) as info:
+        parse_answer_file(content, Q, P)
+    assert message in str(info.value)
+
+
+def test_revisit_defaults_to_six_months():
+    assert revisit_date(AnswerFile(answers={}, checklist={}), date(2026, 8, 31)) == date(2027, 2, 28)
+    assert revisit_date(AnswerFile(answers={}, checklist={}, revisit=date(2027, 1, 1)), TODAY) == date(2027, 1, 1)
+
+
+def test_decision_record_matches_the_golden_file():
+    record = decision_record(big_scale_state(), today=TODAY, base=BASE)
+    if os.environ.get("GRID_UPDATE_GOLDEN"):
+        GOLDEN.write_text(record, encoding="utf-8")
+    assert record == GOLDEN.read_text(encoding="utf-8"), "if the change is intended: GRID_UPDATE_GOLDEN=1 pytest tests/test_reports.py"
+
+
+def test_decision_record_has_the_madr_sections():
+    record = decision_record(big_scale_state(), today=TODAY, base=BASE)
+    for heading in ("* Status: proposed", "## Context and problem statement", "## Decision drivers", "## Considered options", "## Decision outcome", "### Consequences", "## Pros and cons of the options", "## Shortlist", "## What would change this decision", "* Revisit by: 2027-05-21"):
+        assert heading in record, heading
+    assert "Chosen option: “A hybrid router”" in record
+
+
+def test_upload_is_all_or_nothing():
+    from app_pages.share_ui import MAX_UPLOAD_BYTES, read_upload
+
+    good = yaml.safe_dump(answer_file_dict(big_scale_state()), allow_unicode=True).encode()
+    state, message = read_upload("a.yaml", good)
+    assert state == big_scale_state() and message.startswith("Restored a.yaml")
+    for name, data, text in [
+        ("big.yaml", b"#" * (MAX_UPLOAD_BYTES + 1), "at most 65,536"),
+        ("bad.yaml", b"answers:\n  daily_tokens: lots\n", "'lots' is not an option of daily_tokens"),
+        ("tag.yaml", b"answers: !!python/object/apply:os.system ['id']\n", "unsupported YAML tag"),
+        ("bin.yaml", b"\xff\xfe\x00", "not UTF-8 text"),
+        ("list.json", b"[1, 2]", "the top level must be a mapping"),
+    ]:
+        state, message = read_upload(name, data)
+        assert state is None and text in message and message.endswith("Nothing was changed.")
+
+
+# ---------------------------------------------------------------------- CLI
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    return main(list(argv), out=out, err=err), out.getvalue(), err.getvalue()
+
+
+def test_cli_link_prints_the_query(tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_text("profile: ship_fast\ntitle: Chat\nanswers:\n  modality: text_only\n")
+    code, out, _ = run("link", str(f))
+    assert code == 0 and out.strip() == "v=1&profile=ship_fast&modality=text_only&title=Chat"
+
+
+def test_cli_recommend_link_warns_on_stderr_and_scores_the_rest():
+    code, out, err = run("recommend", "--link", "v=1&profile=ship_fast&colour=red&mix=maybe", "--json")
+    assert code == 0
+    assert json.loads(out)["recommendation"] == "closed"
+    assert "Ignored unknown parameters: colour." in err and "Dropped mix=maybe" in err
+
+
+def test_cli_recommend_link_with_nothing_valid_exits_2():
+    code, out, err = run("recommend", "--link", "colour=red")
+    assert code == 2 and out == "" and "nothing valid" in err
+
+
+def test_cli_report_writes_pdf_and_markdown(tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_text(yaml.safe_dump(answer_file_dict(big_scale_state()), allow_unicode=True))
+    code, out, _ = run("report", str(f), "-o", str(tmp_path / "x.pdf"))
+    assert code == 0 and (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
+    code, out, _ = run("report", "--link", "v=1&profile=prototype", "-o", str(tmp_path / "x.md"))
+    assert code == 0 and "## Decision outcome" in (tmp_path / "x.md").read_text()
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["profiles/none.yaml", "-o", "x.txt"], "must end in .pdf or .md"),
+        (["-o", "x.pdf"], "exactly one of FILE or --link"),
+        (["--link", "colour=red", "-o", "x.pdf"], "nothing valid"),
+        (["no/such.yaml", "-o", "x.pdf"], "file not found"),
+    ],
+)
+def test_cli_report_bad_input(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("report", *args)
+    assert code == 2 and message in err
