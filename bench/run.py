@@ -121,6 +121,40 @@ def bench_shortlist() -> list[Row]:
     return [Row("Full shortlist for one result (hybrid profile, both sides)", ms(value), f"scoring {ms(base)}", value / base, "< 20 ms", value < 0.020)]
 
 
+def bench_reports() -> list[Row]:
+    from datetime import date
+
+    from grid.answers import AnswerFile
+    from grid.links import to_params
+    from grid.questionnaire import load_questionnaire
+    from grid.report import decision_record, pdf_report
+
+    profiles = load_profiles()
+    p = profiles["hybrid_router"]
+    state = AnswerFile(
+        profile=None,
+        answers=dict(p.answers),
+        checklist={"data_must_stay": "no", "high_steady_volume": "unsure", "ship_fast_no_platform": "no", "need_frontier": "unsure", "mix": "yes"},
+        title="Support assistant: model choice",
+        notes="Reviewed with the platform team. 通义千问 and Kimi are on the volume side.",
+    )
+    today = date.today()
+    t0 = time.perf_counter()
+    pdf_report(state, today=today)
+    cold = time.perf_counter() - t0
+    warm = statistics.median(timed(lambda: pdf_report(state, today=today), 5))
+    record = statistics.median(timed(lambda: decision_record(state, today=today), 10))
+    base = statistics.median(timed(lambda: score(state.answers, state.checklist), 50))
+    q = load_questionnaire()
+    longest = {x.id: max((o.id for o in x.options), key=len) for x in q.questions}
+    link = to_params(AnswerFile(answers=longest, checklist={c.id: "unsure" for c in q.checklist}), q, profiles, step="checklist").query
+    return [
+        Row("PDF summary of a fully answered assessment (median of 5, font loaded)", ms(warm), f"first build in the process {ms(cold)}", warm / cold, "< 1 s", warm < 1.0),
+        Row("Decision record (Markdown)", ms(record), f"scoring {ms(base)}", record / base, "—", True),
+        Row("Share link of a fully answered assessment (longest options, all checklist answers set)", f"{len(link)} characters", "—", None, "≤ 800", len(link) <= 800),
+    ]
+
+
 def bench_apptest() -> list[Row]:
     from streamlit.testing.v1 import AppTest
 
@@ -167,7 +201,7 @@ def table(rows: list[Row]) -> str:
 
 
 def main() -> None:
-    rows = bench_scoring() + bench_shortlist() + bench_catalog() + bench_apptest()
+    rows = bench_scoring() + bench_shortlist() + bench_catalog() + bench_reports() + bench_apptest()
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     header = (
         f"Measured {stamp} on {platform.machine()}, Python {platform.python_version()}, "
