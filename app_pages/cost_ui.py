@@ -214,7 +214,14 @@ def render_figures(a: Assessment, *, with_chart: bool = True) -> None:
         return
     if with_chart:
         st.plotly_chart(chart(a), key="cost_chart", config={"displayModeBar": False})
-    st.dataframe(figures_table(report), hide_index=True, key="cost_figures", column_config={"USD a month": st.column_config.NumberColumn(format="$%,d")})
+        st.dataframe(figures_table(report), hide_index=True, key="cost_figures", column_config={"USD a month": st.column_config.NumberColumn(format="$%,d")})
+    else:
+        st.markdown(
+            ui.md_table(
+                ["Option", "USD a month", "How"],
+                [[o.label, f"${o.monthly_usd:,.0f}" if o.monthly_usd is not None else "not costed", o.detail] for o in (report.closed_api, report.rented_open, report.self_hosted, report.hybrid)],
+            )
+        )
     be = report.break_even_tokens_per_day
     if be is not None:
         st.markdown(f"**Break-even, self-hosted against the closed API:** {be:,.0f} tokens a day. {ui.md_escape(report.break_even_reason)}")
@@ -226,9 +233,12 @@ def render_figures(a: Assessment, *, with_chart: bool = True) -> None:
         if ber is not None
         else f"**Break-even, self-hosted against rented open weights:** none in range. {ui.md_escape(report.break_even_vs_rented_reason)}"
     )
-    with st.expander("Assumptions and sources", expanded=with_chart):
-        st.dataframe(
-            [{"Assumption": x.name, "Value": str(x.value), "Source": x.source} for x in report.assumptions],
-            hide_index=True,
-            key="cost_assumptions" if with_chart else "cost_assumptions_result",
-        )
+    if with_chart:
+        with st.expander("Assumptions and sources", expanded=True):
+            st.dataframe(
+                [{"Assumption": x.name, "Value": str(x.value), "Source": x.source} for x in report.assumptions],
+                hide_index=True,
+                key="cost_assumptions",
+            )
+    else:
+        st.caption("Every assumption behind these figures, with its source, is on the Costs step.")

@@ -96,11 +96,10 @@ def render_share(assessment) -> None:  # noqa: ANN001 - an Assessment
         st.warning("Your notes are too long to fit in a link, so the link leaves them out. Download the file to keep them.")
 
     c1, c2, c3 = st.columns(3)
-    yaml_text = yaml.safe_dump(answer_file_dict(state), sort_keys=False, allow_unicode=True)
     stem = _slug(state.title)
-    c1.download_button("Download the assessment (YAML)", data=yaml_text.encode("utf-8"), file_name=f"{stem}.yaml", mime="application/x-yaml", key="dl_yaml", help="Restore it on the Start step, or run: python -m grid recommend FILE")
-    record = decision_record(state, today=today, base=link, assessment=assessment)
-    c2.download_button("Download the decision record (Markdown)", data=record.encode("utf-8"), file_name=f"{stem}-decision-record.md", mime="text/markdown", key="dl_adr", help="An architecture decision record in the MADR layout")
+    # the files are built when a button is clicked, not on every rerun
+    c1.download_button("Download the assessment (YAML)", data=lambda: yaml.safe_dump(answer_file_dict(state), sort_keys=False, allow_unicode=True).encode("utf-8"), file_name=f"{stem}.yaml", mime="application/x-yaml", key="dl_yaml", help="Restore it on the Start step, or run: python -m grid recommend FILE")
+    c2.download_button("Download the decision record (Markdown)", data=lambda: decision_record(state, today=today, base=link, assessment=assessment).encode("utf-8"), file_name=f"{stem}-decision-record.md", mime="text/markdown", key="dl_adr", help="An architecture decision record in the MADR layout")
 
     fingerprint = link + "|" + revisit_date(state, today).isoformat()
     built = ss.get("_pdf")

@@ -59,6 +59,21 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def md_url(url: str) -> str:
+    """A catalog URL (http or https, no spaces: the schema checks) made safe inside a Markdown link."""
+    return url.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+
+
+def md_table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table whose cells are shown literally (escaped); much cheaper than a dataframe."""
+    def cell(text: str) -> str:
+        return md_escape(str(text)).replace("\n", " ")
+
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
 def today() -> date:
     return date.today()
 
@@ -206,7 +221,17 @@ def current_shortlist(result: Result) -> Shortlist:
 def current_assessment() -> Assessment:
     from app_pages import cost_ui
 
-    return assess(answers(), checklist_overrides(), cost_ui.inputs(), today=today(), questionnaire=questionnaire(), catalog=catalog())
+    costs = cost_ui.inputs()
+    key = (tuple(answers().items()), tuple(checklist_overrides().items()), tuple(sorted(costs.nonempty().items())), today())
+    return _assessment(key, costs)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _assessment(key: tuple, _costs: "object") -> Assessment:
+    """assess() is a pure function of the answers, checklist, costs and date (all in ``key``);
+    reruns that change nothing else (a title typed, a PDF built) reuse its immutable result."""
+    answers_, checklist_, _, day = key
+    return assess(dict(answers_), dict(checklist_), _costs, today=day, questionnaire=questionnaire(), catalog=catalog())  # type: ignore[arg-type]
 
 
 # ----------------------------------------------------------------------------- callbacks
@@ -256,11 +281,20 @@ def progress() -> None:
 
 
 def radar(result: Result) -> go.Figure:
+    return radar_figure(tuple(result.axes[a] for a in AXIS_IDS))
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def radar_figure(axes: tuple) -> go.Figure:
+    """The radar for one set of axis leans. Cached: plotly validates a polar layout slowly, and
+    most reruns of the result page (a title typed, a PDF built) leave the axes unchanged.
+    Callers only read the figure."""
     q = questionnaire()
+    by_axis = dict(zip(AXIS_IDS, axes))
     labels = [q.axis_by_id[a].short for a in AXIS_IDS]
-    values = [result.axes[a] if result.axes[a] is not None else 0 for a in AXIS_IDS]
+    values = [by_axis[a] if by_axis[a] is not None else 0 for a in AXIS_IDS]
     hover = [
-        f"{q.axis_by_id[a].label}: {'not answered' if result.axes[a] is None else f'{result.axes[a]:+d}'}"
+        f"{q.axis_by_id[a].label}: {'not answered' if by_axis[a] is None else f'{by_axis[a]:+d}'}"
         for a in AXIS_IDS
     ]
     fig = go.Figure()
@@ -327,23 +361,22 @@ def render_result(result: Result) -> None:
         driving = [r for r in result.reasons if r.contribution]
         shown = driving[:6] if len(driving) >= 3 else result.reasons[:3]
         shown += [r for r in result.reasons if r.kind == "cost" and r not in shown]
-        for r in shown:
-            pts = f" ({r.contribution:+.1f} toward {r.direction})" if r.contribution else ""
-            st.markdown(f"- **{r.question_label}** → {r.answer_label}{pts}. {r.text}")
+        st.markdown(
+            "\n".join(
+                f"- **{md_escape(r.question_label)}** → {md_escape(r.answer_label)}"
+                + (f" ({r.contribution:+.1f} toward {r.direction})" if r.contribution else "")
+                + f". {md_escape(r.text)}"
+                for r in shown
+            )
+        )
         rest = [r for r in result.reasons if r not in shown]
         if rest:
             with st.expander(f"All {len(result.reasons)} answers and what they added"):
-                st.dataframe(
-                    [
-                        {
-                            "Question": r.question_label,
-                            "Answer": r.answer_label,
-                            "Points": r.contribution,
-                            "Reason": r.text,
-                        }
-                        for r in result.reasons
-                    ],
-                    hide_index=True,
+                st.markdown(
+                    md_table(
+                        ["Question", "Answer", "Points", "Reason"],
+                        [[r.question_label, r.answer_label, f"{r.contribution:+.1f}" if r.contribution else "0", r.text] for r in result.reasons],
+                    )
                 )
 
     st.markdown("#### How the call was made")
@@ -356,31 +389,27 @@ def render_result(result: Result) -> None:
         st.markdown(f"Stopped at **{item.question}** — yes → **{result.checklist.verdict}**{soft}.")
     else:
         st.markdown("No item was a firm yes, so the axes decide.")
-    st.dataframe(
-        [
-            {
-                "Item": q.checklist_by_id[s.item].question,
-                "Answer": CHECKLIST_LABEL[s.answer],
-                "Source": {"yours": "your answer", "suggested": "suggested from the questionnaire", "default": "no suggestion"}[s.source],
-            }
-            for s in result.checklist.path
-        ],
-        hide_index=True,
+    st.markdown(
+        md_table(
+            ["Item", "Answer", "Source"],
+            [
+                [
+                    q.checklist_by_id[s.item].question,
+                    CHECKLIST_LABEL[s.answer],
+                    {"yours": "your answer", "suggested": "suggested from the questionnaire", "default": "no suggestion"}[s.source],
+                ]
+                for s in result.checklist.path
+            ],
+        )
     )
 
     st.markdown("#### What would change this")
     if result.flips:
-        st.dataframe(
-            [
-                {
-                    "If": f.question_label,
-                    "were": f.to_label,
-                    "the recommendation would be": REC_LABEL[f.recommendation],
-                    "kind": "question" if f.kind == "question" else "checklist",
-                }
-                for f in result.flips
-            ],
-            hide_index=True,
+        st.markdown(
+            md_table(
+                ["If", "were", "the recommendation would be", "kind"],
+                [[f.question_label, f.to_label, REC_LABEL[f.recommendation], f.kind] for f in result.flips],
+            )
         )
     else:
         st.markdown("No single answer change flips this recommendation.")
@@ -415,36 +444,36 @@ def render_shortlist(sl: Shortlist, deployment: str = "") -> None:
         if not group:
             continue
         st.markdown(f"**{ROLE_TITLE[role]}**")
-        st.dataframe(
-            [
-                {
-                    "Model": c.name,
-                    "Terms": (cat.license_by_id[c.license].name if c.license else cat.provider_by_id[c.provider].name),
-                    "Tier": c.tier,
-                    "Input $/M": c.price.input_usd_per_mtok if c.price else None,
-                    "Output $/M": c.price.output_usd_per_mtok if c.price else None,
-                    "Price from": c.price.seller if c.price else "no verified price",
-                    "Price source": c.price.source if c.price else None,
-                    "Checked": c.price.checked if c.price else None,
-                    "Stale": "stale" if c.stale else "",
-                }
-                for c in group
-            ],
-            hide_index=True,
-            column_config={
-                "Price source": st.column_config.LinkColumn("Price source", display_text="source"),
-                "Input $/M": st.column_config.NumberColumn(format="$%.3g"),
-                "Output $/M": st.column_config.NumberColumn(format="$%.3g"),
-            },
-            key=f"shortlist_{role}",
-        )
+        rows = []
         for c in group:
-            with st.expander(f"{c.name}: what its terms mean for you"):
-                st.markdown("\n".join(f"- {md_escape(f)}" for f in c.flags) or "Nothing to flag.")
+            terms = cat.license_by_id[c.license].name if c.license else cat.provider_by_id[c.provider].name
+            price = c.price
+            rows.append(
+                "| "
+                + " | ".join(
+                    [
+                        md_escape(c.name),
+                        md_escape(terms),
+                        c.tier,
+                        f"${price.input_usd_per_mtok:g}" if price else "—",
+                        f"${price.output_usd_per_mtok:g}" if price else "—",
+                        f"[{md_escape(price.seller)}]({md_url(price.source)}), {price.checked}" if price else "no verified price",
+                        "stale" if c.stale else "",
+                    ]
+                )
+                + " |"
+            )
+        st.markdown(
+            "| Model | Terms | Tier | Input $/M | Output $/M | Price from (source, checked) | Stale |\n|---|---|---|---|---|---|---|\n"
+            + "\n".join(rows)
+        )
+        with st.expander("What each candidate's terms mean for you"):
+            st.markdown(
+                "\n\n".join(
+                    f"**{md_escape(c.name)}**\n" + ("\n".join(f"- {md_escape(f)}" for f in c.flags) or "Nothing to flag.")
+                    for c in group
+                )
+            )
     if sl.excluded:
         with st.expander(f"Excluded models ({len(sl.excluded)}) and why"):
-            st.dataframe(
-                [{"Model": e.name, "Side": e.role, "Why it is excluded": e.reason} for e in sl.excluded],
-                hide_index=True,
-                key="shortlist_excluded",
-            )
+            st.markdown(md_table(["Model", "Side", "Why it is excluded"], [[e.name, e.role, e.reason] for e in sl.excluded]))

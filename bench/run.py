@@ -160,7 +160,7 @@ def bench_apptest() -> list[Row]:
 
     hello = AppTest.from_file(str(ROOT / "bench" / "hello.py"), default_timeout=60)
     hello.run()
-    base = statistics.median(timed(hello.run, 15))
+    base = statistics.median(timed(hello.run, 40))
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
@@ -178,7 +178,7 @@ def bench_apptest() -> list[Row]:
     rerun_after_one_change()
     if at.exception:
         raise SystemExit(f"the app raised during the benchmark: {at.exception}")
-    value = statistics.median(timed(rerun_after_one_change, 15))
+    value = statistics.median(timed(rerun_after_one_change, 40))
     ratio = value / base
     return [
         Row(
