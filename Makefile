@@ -20,7 +20,8 @@ $(STAMP): requirements.txt
 run: $(STAMP) system
 	$(PY) -m streamlit run app.py --server.port 8501
 
-test: $(STAMP) system
+test: $(STAMP)
+	@bash scripts/system-deps --with-browser
 	$(PY) -m grid catalog check
 	$(PY) -m pytest
 

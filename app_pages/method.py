@@ -40,7 +40,7 @@ checks this on thousands of random answer sets.
 """
 )
 
-st.subheader("Axes")
+st.header("Axes")
 st.dataframe(
     pd.DataFrame(
         [{"Axis": a.label, "Id": a.id, "Weight": a.weight, "What it covers": a.description} for a in q.axes]
@@ -48,7 +48,7 @@ st.dataframe(
     hide_index=True,
 )
 
-st.subheader("Questions, options and leans")
+st.header("Questions, options and leans")
 rows = []
 for question in q.questions:
     for o in question.options:
@@ -68,7 +68,7 @@ for question in q.questions:
         )
 st.dataframe(pd.DataFrame(rows), hide_index=True)
 
-st.subheader("Checklist")
+st.header("Checklist")
 st.dataframe(
     pd.DataFrame(
         [
@@ -99,18 +99,18 @@ st.dataframe(
     hide_index=True,
 )
 
-st.subheader("Hard constraints")
+st.header("Hard constraints")
 st.dataframe(
     pd.DataFrame([{"Constraint": c.id, "At least": c.floor, "Why": c.text} for c in q.constraints]),
     hide_index=True,
 )
 
-st.subheader("Open-weight deployment")
+st.header("Open-weight deployment")
 st.markdown(
     "An open call is **self-hosted** when any of these holds, and **rented from an inference provider** otherwise:"
 )
 for rule in q.open_deployment.self_hosted_when:
     st.markdown("- " + " and ".join(f"`{k}` is {' or '.join(f'`{x}`' for x in v)}" for k, v in rule.items()))
 
-st.subheader("Lean values")
+st.header("Lean values")
 st.dataframe(pd.DataFrame([{"Lean": k, "Value": v} for k, v in q.leans.items()]), hide_index=True)

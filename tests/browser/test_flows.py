@@ -1,0 +1,132 @@
+"""What only a browser shows: the flow as a person clicks it, links, reloads, downloads."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from tests.browser.helpers import by_key, go_step, headline, idle, open_app, pick_profile
+
+pytestmark = pytest.mark.browser
+
+STEP_TITLES = ["Cost", "Control & residency", "Security & governance", "Ecosystem & support", "Performance parity", "Your scale", "Costs", "Checklist"]
+
+
+def test_newcomer_picks_a_profile_walks_every_step_and_sees_the_result(page, server):
+    open_app(page, server)
+    pick_profile(page, "Most real teams, the hybrid router")
+    for title in STEP_TITLES:
+        page.get_by_role("heading", name=title.replace("Control & residency", "Control and data residency").replace("Security & governance", "Security and governance").replace("Ecosystem & support", "Ecosystem and support").replace("Your scale", "Your scale (for licences)")).first.wait_for()
+        by_key(page, "nav_next").locator("button").first.click()
+        idle(page)
+    page.get_by_role("heading", name="Result").first.wait_for()
+    assert headline(page).startswith("Hybrid: a router sends the hard requests")
+    assert page.locator('.st-key-radar_chart [data-testid="stPlotlyChart"]').is_visible()
+    page.get_by_text("Volume side: open-weight models").wait_for()
+    page.get_by_text("Frontier side: closed models").wait_for()
+
+
+def test_a_shared_link_opens_the_same_result_and_answers_in_a_fresh_browser(page, browser, server):
+    open_app(page, server)
+    pick_profile(page, "Cost-sensitive team at scale")
+    go_step(page, "Performance parity")
+    page.get_by_text("Images, audio or video too").click()
+    idle(page)
+    go_step(page, "Result")
+    first = headline(page)
+    link = page.locator('[data-testid="stCode"]').filter(has_text="v=1").first.inner_text().strip()
+    assert "modality=multimodal" in link and "step=result" in link
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        p2 = other.new_page()
+        p2.goto(link.replace("localhost", "127.0.0.1") if "127.0.0.1" in server else link)
+        p2.get_by_role("heading", name="Result").first.wait_for(timeout=45_000)
+        idle(p2)
+        assert headline(p2) == first
+        go_step(p2, "Performance parity")
+        assert p2.get_by_role("radio", name="Images, audio or video too").is_checked()
+    finally:
+        other.close()
+
+
+def test_reloading_mid_questionnaire_loses_nothing(page, server):
+    open_app(page, server)
+    pick_profile(page, "Rapid prototyping and experimentation")
+    go_step(page, "Control & residency")
+    page.get_by_text("Air-gapped, no outside connection").click()
+    idle(page)
+    page.wait_for_function("() => location.search.includes('data_boundary=air_gapped')")
+    page.reload()
+    page.locator('[data-testid="stSidebar"]').first.wait_for()
+    idle(page)
+    assert page.get_by_role("radio", name="Air-gapped, no outside connection").is_checked()
+    assert page.get_by_role("radio", name="Control & residency").is_checked()
+    go_step(page, "Result")
+    assert headline(page) == "Open weights, self-hosted on infrastructure you control"
+
+
+def test_pdf_and_decision_record_download_and_hold_the_recommendation(page, server):
+    open_app(page, server + "?v=1&profile=regulated_on_prem&title=Records%20platform&step=result")
+    page.get_by_role("heading", name="Result").first.wait_for()
+    by_key(page, "build_pdf").locator("button").first.click()
+    idle(page)
+    with page.expect_download() as info:
+        by_key(page, "dl_pdf").locator("button").first.click()
+    pdf = info.value
+    assert pdf.suggested_filename == "records-platform.pdf"
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(open(pdf.path(), "rb").read())).pages).split())
+    assert "Recommendation: Open weights" in text and "Records platform" in text
+    with page.expect_download() as info:
+        by_key(page, "dl_adr").locator("button").first.click()
+    record = open(info.value.path(), encoding="utf-8").read()
+    assert record.startswith("# Records platform") and "Chosen option: “Open weights (self-hosted or rented)”" in record
+    with page.expect_download() as info:
+        by_key(page, "dl_yaml").locator("button").first.click()
+    assert "profile: regulated_on_prem" in open(info.value.path(), encoding="utf-8").read()
+
+
+def test_a_tampered_link_shows_its_warning_and_the_rest_works(page, server):
+    open_app(page, server + "?v=1&profile=ship_fast&daily_tokens=lots&%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E=1&step=result")
+    warning = page.locator('[data-testid="stAlertContentWarning"]').first
+    warning.wait_for()
+    assert "Dropped daily_tokens=lots" in warning.inner_text()
+    assert "<img src=x onerror=alert(1)>" in warning.inner_text()  # shown as text
+    assert page.locator("img[src='x']").count() == 0  # and not as markup
+    assert headline(page) == "A closed model through a managed API"
+    go_step(page, "Cost")
+    assert page.get_by_role("radio", name="1 to 10 million tokens a day").is_checked()
+
+
+def test_the_catalog_page_filters(page, server):
+    open_app(page, server + "catalog")
+    counter = page.get_by_text(re.compile(r"^\d+ of \d+ models$"))
+    counter.wait_for()
+    everything = counter.inner_text()
+    by_key(page, "cat_weights").get_by_text("Open", exact=True).click()
+    idle(page)
+    filtered = counter.inner_text()
+    total = int(everything.split()[0])
+    assert int(filtered.split()[0]) < total and filtered.endswith(f"of {total} models")
+    by_key(page, "cat_search").locator("input").fill("llama")
+    by_key(page, "cat_search").locator("input").press("Enter")
+    idle(page)
+    assert int(counter.inner_text().split()[0]) < int(filtered.split()[0])
+
+
+def test_the_cost_chart_responds_to_the_volume(page, server):
+    open_app(page, server + "?v=1&profile=cost_at_scale&step=costs")
+    chart = page.locator('.st-key-cost_chart [data-testid="stPlotlyChart"]')
+    chart.wait_for()
+    idle(page)
+    marker = chart.locator(".shapelayer path").first
+    before = marker.get_attribute("d")
+    box = by_key(page, "cost_tokens_per_day").locator("input")
+    box.fill("2000000")
+    box.press("Enter")
+    idle(page)
+    page.wait_for_function("() => location.search.includes('tokens_per_day=2000000')")
+    after = chart.locator(".shapelayer path").first.get_attribute("d")
+    assert before and after and before != after  # the "your volume" line moved
