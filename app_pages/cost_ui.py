@@ -49,16 +49,10 @@ def _assumed(report: Optional[CostReport], name: str) -> Any:
     return next((a.value for a in report.assumptions if a.name == name), None)
 
 
-def render_inputs(a: Assessment) -> None:
-    cat = ui.catalog()
-    data = load_cost_data()
-    report = a.costs
-    st.markdown(
-        "Every field is optional: an empty field uses the default shown in it, and the table at the "
-        "bottom lists every assumption with its source."
-    )
+def _number_inputs(specs: list[tuple[str, str, str, tuple[float, float, float], str]], report: Optional[CostReport], no_default: str) -> None:
+    """Optional number fields in two columns; each shows the default it falls back to."""
     cols = st.columns(2)
-    for i, (field, label, help_text, (lo, hi, step), fmt) in enumerate(NUMBER_INPUTS):
+    for i, (field, label, help_text, (lo, hi, step), fmt) in enumerate(specs):
         default = _assumed(report, field)
         cols[i % 2].number_input(
             label,
@@ -68,9 +62,20 @@ def render_inputs(a: Assessment) -> None:
             value=None,
             format=fmt,
             key=f"cost_{field}",
-            placeholder=f"default: {default:,.10g}" if isinstance(default, (int, float)) else "default",
+            placeholder=f"default: {default:,.10g}" if isinstance(default, (int, float)) else no_default,
             help=help_text,
         )
+
+
+def render_inputs(a: Assessment) -> None:
+    cat = ui.catalog()
+    data = load_cost_data()
+    report = a.costs
+    st.markdown(
+        "Every field is optional: an empty field uses the default shown in it, and the table at the "
+        "bottom lists every assumption with its source."
+    )
+    _number_inputs(NUMBER_INPUTS, report, "default")
     closed_ids = [m.id for m in cat.models if m.weights == "closed" and m.best_price is not None]
     open_ids = [m.id for m in cat.models if m.weights == "open" and (m.best_price is not None or data.footprint(m.id) is not None)]
     names = {m.id: m.name for m in cat.models}
@@ -104,20 +109,7 @@ def render_inputs(a: Assessment) -> None:
         help="The GPU type for self-hosting; a model's footprint is catalogued on specific GPUs.",
     )
     with st.expander("More assumptions"):
-        cols = st.columns(2)
-        for i, (field, label, help_text, (lo, hi, step), fmt) in enumerate(MORE_INPUTS):
-            default = _assumed(report, field)
-            cols[i % 2].number_input(
-                label,
-                min_value=lo,
-                max_value=hi,
-                step=step,
-                value=None,
-                format=fmt,
-                key=f"cost_{field}",
-                placeholder=f"default: {default:,.10g}" if isinstance(default, (int, float)) else "default: none catalogued",
-                help=help_text,
-            )
+        _number_inputs(MORE_INPUTS, report, "default: none catalogued")
         st.selectbox(
             "Hybrid: how the open side runs",
             ["cheaper", "rented", "self_hosted"],

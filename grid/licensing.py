@@ -156,12 +156,19 @@ def read_license(lic: License, developer: str, scale: Scale, today: date) -> Rea
         flags.append(f"Attribution: {lic.attribution}")
     if lic.osi_approved is False:
         flags.append("A custom licence, not OSI-approved: its own terms apply.")
-    if lic.confidence != "verified":
-        flags.append(f"The licence facts are {lic.confidence}: check the licence text before relying on them.")
-    checked = newest_source_check(lic)
-    if is_stale(checked, today):
-        flags.append(f"Licence facts last checked {checked.isoformat()}, more than 180 days ago.")
+    flags += _trust_flags(lic, "The licence facts are {}: check the licence text before relying on them.", "Licence facts", today)
     return Reading(usable=blocking is None, blocking=blocking, flags=tuple(flags))
+
+
+def _trust_flags(entry: License | Provider, unverified: str, what: str, today: date) -> list[str]:
+    """How far to trust an entry: its confidence when not verified, and its staleness."""
+    flags = []
+    if entry.confidence != "verified":
+        flags.append(unverified.format(entry.confidence))
+    checked = newest_source_check(entry)
+    if is_stale(checked, today):
+        flags.append(f"{what} last checked {checked.isoformat()}, more than 180 days ago.")
+    return flags
 
 
 ZDR_WORDS = {
@@ -198,11 +205,7 @@ def read_provider(p: Provider, answers: Mapping[str, str], today: date) -> Readi
             "Your data may not leave your own cloud: reach this model inside your cloud account "
             "(a marketplace deployment), or route to it only requests that carry no such data."
         )
-    if p.confidence != "verified":
-        flags.append(f"The provider's terms are {p.confidence}: confirm them in your contract.")
-    checked = newest_source_check(p)
-    if is_stale(checked, today):
-        flags.append(f"Provider terms last checked {checked.isoformat()}, more than 180 days ago.")
+    flags += _trust_flags(p, "The provider's terms are {}: confirm them in your contract.", "Provider terms", today)
     return Reading(usable=blocking is None, blocking=blocking, flags=tuple(flags))
 
 
