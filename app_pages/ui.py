@@ -16,10 +16,10 @@ from grid.assessment import Assessment, assess
 from grid.cost import load_cost_data
 from grid.links import read_link, to_params
 from grid.catalog import Catalog, load_catalog
-from grid.engine import REC_LABEL, Result, score
+from grid.engine import REC_LABEL, Result
 from grid.profiles import Profile, load_profiles
 from grid.questionnaire import AXIS_IDS, Questionnaire, load_questionnaire
-from grid.shortlist import Shortlist, build_shortlist
+from grid.shortlist import Shortlist
 
 STEPS = ["start", "cost", "control", "governance", "ecosystem", "performance", "context", "costs", "checklist", "result"]
 STEP_TITLE = {
@@ -182,17 +182,14 @@ def show_link_messages() -> None:
 
 
 def share_url() -> str:
-    from grid.report import base_url
-    from grid.links import encode_query
+    """The full share link of the current state, opening at the result."""
+    from grid.report import share_link
 
-    step_params = to_params(current_state(), questionnaire(), profiles(), step="result")
-    root = None
     try:
         root = st.context.url
-    except Exception:
+    except Exception:  # no browser behind this run (e.g. a test harness)
         root = None
-    root = (root or base_url()).split("?", 1)[0]
-    return f"{root}?{encode_query(step_params.params)}"
+    return share_link(current_state(), root)
 
 
 def answers() -> dict[str, str]:
@@ -208,14 +205,6 @@ def answers() -> dict[str, str]:
 
 def checklist_overrides() -> dict[str, str]:
     return dict(st.session_state.get(OVERRIDES, {}))
-
-
-def current_result() -> Result:
-    return score(answers(), checklist_overrides(), questionnaire=questionnaire())
-
-
-def current_shortlist(result: Result) -> Shortlist:
-    return build_shortlist(result, answers(), catalog(), questionnaire(), today())
 
 
 def current_assessment() -> Assessment:

@@ -17,8 +17,8 @@ from grid.links import read_link, to_params
 from grid.assessment import assess
 from grid.catalog import CATALOG_PATH, Catalog, json_schema_text, load_catalog, read_catalog
 from grid.cost import CostInputs, CostReport, InvalidCostInput, cost_report, load_cost_data
-from grid.shortlist import Shortlist, build_shortlist
-from grid.engine import REC_LABEL, Result, score
+from grid.shortlist import Shortlist
+from grid.engine import REC_LABEL, Result
 from grid.errors import GridError, InvalidAnswers, InvalidData
 from grid.profiles import load_profiles
 from grid.questionnaire import Questionnaire, load_questionnaire

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from grid.catalog import URL_PATTERN, Catalog, Model, Price, Source, load_catalog
 from grid.errors import GridError, InvalidData
-from grid.schema import Strict, validation_problems
+from grid.schema import Strict, validate_as
 from grid.yamlio import read_data_file
 
 COSTS_PATH = Path(__file__).resolve().parent.parent / "data" / "costs.yaml"
@@ -131,12 +131,7 @@ class CostData(Strict):
 
 
 def parse_cost_data(data: Any, source: str, catalog: Optional[Catalog] = None) -> CostData:
-    if not isinstance(data, dict):
-        raise InvalidData(source, ["the top level must be a mapping with defaults, gpus and footprints"])
-    try:
-        cd = CostData.model_validate(data)
-    except ValidationError as e:
-        raise InvalidData(source, validation_problems(e, data)) from None
+    cd = validate_as(CostData, data, source, "a mapping with defaults, gpus and footprints")
     problems = []
     gpu_ids = [g.id for g in cd.gpus]
     if len(gpu_ids) != len(set(gpu_ids)):

@@ -375,7 +375,7 @@ def build_pdf(
         story.append(_table(rows, [width * 0.22, width * 0.14, width * 0.64], s))
         story.append(
             p(
-                f"Break-even, self-hosted against the closed API: "
+                "Break-even, self-hosted against the closed API: "
                 + (f"{a.costs.break_even_tokens_per_day:,.0f} tokens a day. " if a.costs.break_even_tokens_per_day else "none in range. ")
                 + a.costs.break_even_reason,
                 s["body"],

@@ -6,12 +6,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from grid.answers import check_answer_set, normalise_value
 from grid.errors import InvalidData
 from grid.questionnaire import Deployment, Recommendation, load_questionnaire
-from grid.schema import Strict, validation_problems
+from grid.schema import Strict, validate_as
 from grid.yamlio import read_data_file
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
@@ -39,12 +39,7 @@ class Profile(Strict):
 
 
 def parse_profile(data: Any, source: str) -> Profile:
-    if not isinstance(data, dict):
-        raise InvalidData(source, ["the top level must be a mapping"])
-    try:
-        profile = Profile.model_validate(data)
-    except ValidationError as e:
-        raise InvalidData(source, validation_problems(e, data)) from None
+    profile = validate_as(Profile, data, source)
     _, _, problems = check_answer_set(profile.answers, profile.checklist, load_questionnaire())
     if problems:
         raise InvalidData(source, [p.message for p in problems])

@@ -6,10 +6,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from grid.errors import InvalidData
-from grid.schema import Strict, validation_problems
+from grid.schema import Strict, validate_as
 from grid.yamlio import read_data_file
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -212,12 +211,7 @@ class Questionnaire(Strict):
 
 def parse_questionnaire(data: object, source: str) -> Questionnaire:
     """Validate raw data as a questionnaire; raises ``InvalidData`` listing every problem."""
-    if not isinstance(data, dict):
-        raise InvalidData(source, ["the top level must be a mapping"])
-    try:
-        return Questionnaire.model_validate(data)
-    except ValidationError as e:
-        raise InvalidData(source, validation_problems(e, data)) from None
+    return validate_as(Questionnaire, data, source)
 
 
 @lru_cache(maxsize=8)

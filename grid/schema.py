@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing import TypeVar
+
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Strict(BaseModel):
@@ -57,3 +61,15 @@ def validation_problems(error: ValidationError, data: Any) -> list[str]:
             msg = msg[len("Value error, ") :]
         problems.append(f"{_describe(loc, data)}: {msg}")
     return problems
+
+
+def validate_as(model: type[M], data: Any, source: str, shape: str = "a mapping") -> M:
+    """Validate raw YAML data with a strict model; raise ``InvalidData`` listing every problem."""
+    from grid.errors import InvalidData
+
+    if not isinstance(data, dict):
+        raise InvalidData(source, [f"the top level must be {shape}"])
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise InvalidData(source, validation_problems(e, data)) from None

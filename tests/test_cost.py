@@ -3,7 +3,6 @@ break-even, the seed's crossover claim, and the CLI."""
 
 import io
 import json
-import math
 
 import pytest
 from hypothesis import given
