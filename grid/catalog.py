@@ -30,8 +30,13 @@ SCHEMA_PATH = DATA_DIR / "models.schema.json"
 STALE_AFTER_DAYS = 180
 MAX_CATALOG_BYTES = 32 * 1024 * 1024
 
+PRIMARY_SOURCES_PATH = DATA_DIR / "primary_sources.yaml"
+
 Confidence = Literal["verified", "secondary", "uncertain"]
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
+REGION_PATTERN = r"^[a-z]{2,6}$"
+SellerKind = Literal["first_party", "hyperscaler", "inference_provider", "aggregator"]
+Status = Literal["ga", "preview", "deprecated", "retired"]
 
 
 class Source(Strict):
@@ -52,6 +57,15 @@ class Threshold(Strict):
     )
 
 
+class GeoRestriction(Strict):
+    """A licence clause that withholds rights in a region (for example the EU)."""
+
+    region: Literal["eu", "us", "uk", "cn", "other"]
+    scope: str = Field(description="What the restriction covers, e.g. 'multimodal models'.")
+    text: str = Field(description="The clause, quoted or closely paraphrased.")
+    source: Source
+
+
 class License(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")
     name: str
@@ -69,6 +83,7 @@ class License(Strict):
         Literal["allowed", "allowed_with_conditions", "forbidden", "not_addressed"]
     ] = None
     patent_grant: Literal["express", "none_express", "unknown"]
+    geographic_restrictions: list[GeoRestriction] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
     confidence: Confidence
     notes: Optional[str] = None
@@ -86,29 +101,53 @@ class License(Strict):
 
 
 class Provider(Strict):
+    """A seller: a lab's own API, a hyperscaler's endpoint, an inference provider or an aggregator,
+    with its data terms as read on its own trust, legal or docs pages."""
+
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")
     name: str
+    kind: SellerKind = Field(description="first_party: the lab's own API; hyperscaler: a cloud's managed endpoint; inference_provider: serves open weights; aggregator: resells other sellers (never a reference price).")
     trains_on_api_data_by_default: Optional[bool] = Field(description="Null when nobody has checked.")
-    zero_data_retention: Literal["self_serve", "on_approval", "none", "unknown"]
-    regions: list[str] = Field(default_factory=list)
-    attestations: list[str] = Field(default_factory=list)
+    zero_data_retention: Literal["self_serve", "on_approval", "default", "none", "unknown"] = Field(
+        description="self_serve: the customer turns it on; on_approval: by contract or approval; default: nothing is kept by default; none: not offered."
+    )
+    retention: Optional[str] = Field(None, description="What is kept, for how long, by default, in plain words.")
+    regions: list[str] = Field(default_factory=list, description="Processing regions offered (lowercase codes: us, eu, uk, jp, ...).")
+    attestations: list[str] = Field(default_factory=list, description="Only what the seller's own trust or security page states.")
+    dpa: Optional[bool] = Field(None, description="True when the seller offers a data processing agreement.")
     sources: list[Source] = Field(min_length=1)
     confidence: Confidence
     notes: Optional[str] = None
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, v: list[str]) -> list[str]:
+        import re
+
+        bad = [r for r in v if not re.match(REGION_PATTERN, r)]
+        if bad:
+            raise ValueError(f"region codes are 2-6 lowercase letters (us, eu, uk, ...): {bad}")
+        return v
 
 
 class Price(Strict):
     """USD per million tokens at one seller, with where and when it was read."""
 
-    seller: str
-    kind: Literal["first_party", "inference_provider"]
+    seller: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$", description="A seller id from the providers section.")
+    kind: SellerKind = Field(description="The seller's kind (checked against the seller's entry).")
+    regions: Optional[list[str]] = Field(None, description="Where this seller serves this model, when narrower than the seller's regions.")
     input_usd_per_mtok: Optional[float] = Field(None, ge=0)
     output_usd_per_mtok: Optional[float] = Field(None, ge=0)
     cached_input_usd_per_mtok: Optional[float] = Field(None, ge=0)
     batch_discount: Optional[float] = Field(None, gt=0, lt=1, description="Share taken off for batch jobs, e.g. 0.5.")
     source: str = Field(pattern=URL_PATTERN, description="The page the price was read on.")
     checked: date
+    confidence: Confidence = Field(description="verified only when read on the seller's own page.")
     notes: Optional[str] = None
+
+    @property
+    def complete(self) -> bool:
+        return self.input_usd_per_mtok is not None and self.output_usd_per_mtok is not None
 
 
 class Model(Strict):
@@ -120,6 +159,10 @@ class Model(Strict):
     license: Optional[str] = Field(None, description="A licence id (open weights).")
     provider: Optional[str] = Field(None, description="A provider id (closed models).")
     released: Optional[date] = None
+    status: Status = Field(description="ga | preview | deprecated | retired, as the vendor says.")
+    deprecated_on: Optional[date] = Field(None, description="The day the vendor deprecated it, where published.")
+    retires_on: Optional[date] = Field(None, description="The day the vendor retires (or retired) it, where published.")
+    lifecycle_source: Optional[Source] = Field(None, description="Where the status and dates were read; needed unless the model is plainly GA.")
     modalities: list[Literal["text", "image", "audio", "video"]] = Field(min_length=1)
     context_tokens: Optional[int] = Field(None, gt=0)
     parameters_total_b: Optional[float] = Field(None, gt=0)
@@ -148,6 +191,12 @@ class Model(Strict):
                 problems.append("parameter counts are for open weights only")
         if self.parameters_total_b and self.parameters_active_b and self.parameters_active_b > self.parameters_total_b:
             problems.append("parameters_active_b is larger than parameters_total_b")
+        if (self.status != "ga" or self.deprecated_on or self.retires_on) and self.lifecycle_source is None:
+            problems.append(f"status {self.status!r} (or a lifecycle date) needs a lifecycle_source")
+        if self.status == "retired" and self.retires_on is None:
+            problems.append("a retired model needs its retires_on date")
+        if self.deprecated_on and self.retires_on and self.retires_on < self.deprecated_on:
+            problems.append("retires_on is before deprecated_on")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -158,10 +207,36 @@ class Model(Strict):
         return max([s.checked for s in self.sources] + [p.checked for p in self.prices])
 
     @property
+    def retired(self) -> bool:
+        return self.status == "retired"
+
+    @property
+    def reference_price(self) -> Optional[Price]:
+        """The lab's own first-party price, the reference for the model (never an aggregator's)."""
+        return next((p for p in self.prices if p.kind == "first_party" and p.complete), None)
+
+    @property
     def best_price(self) -> Optional[Price]:
-        """The cheapest price with both input and output known (by a 3:1 input:output blend)."""
-        known = [p for p in self.prices if p.input_usd_per_mtok is not None and p.output_usd_per_mtok is not None]
+        """The cheapest complete price by a 3:1 input:output blend, from any seller but an
+        aggregator (whose price is a resale, never a reference)."""
+        known = [p for p in self.prices if p.complete and p.kind != "aggregator"]
         return min(known, key=lambda p: (blended(p), p.seller)) if known else None
+
+    def prices_from(self, kinds: tuple[str, ...]) -> list[Price]:
+        return [p for p in self.prices if p.complete and p.kind in kinds]
+
+    def lifecycle_note(self) -> Optional[str]:
+        """A plain sentence on the model's lifecycle, or None when it is plainly GA."""
+        if self.status == "retired":
+            return f"Retired by {self.developer}" + (f" on {self.retires_on.isoformat()}" if self.retires_on else "") + "."
+        if self.status == "deprecated":
+            when = f"; it retires on {self.retires_on.isoformat()}" if self.retires_on else "; no retirement date is published"
+            return f"Deprecated by {self.developer}" + (f" on {self.deprecated_on.isoformat()}" if self.deprecated_on else "") + when + "."
+        if self.status == "preview":
+            return "A preview: the vendor may change or withdraw it without the notice it gives for GA models."
+        if self.retires_on:
+            return f"The vendor plans to retire it on {self.retires_on.isoformat()}."
+        return None
 
     @property
     def multimodal(self) -> bool:
@@ -458,6 +533,53 @@ def _line_of(lines: dict[tuple[Any, ...], int], path: tuple[Any, ...]) -> Option
     return None
 
 
+# ----------------------------------------------------------------------------- primary sources
+class PrimarySource(Strict):
+    prefix: str = Field(pattern=URL_PATTERN, description="A URL prefix on the owner's own site (scheme and host at least).")
+    owner: str = Field(description="Whose page this is: the licensor, the lab or the seller.")
+    aggregator: bool = Field(False, description="An aggregator's pages: primary only for its own terms and prices.")
+
+
+class PrimarySourceList(Strict):
+    primary: list[PrimarySource] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Primary:
+    """The primary-source prefixes, split into owners' pages and aggregators' pages."""
+
+    owners: tuple[str, ...]
+    aggregators: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=4)
+def load_primary_sources(path: str | Path = PRIMARY_SOURCES_PATH) -> Primary:
+    """The URL prefixes that count as primary: the licensor's, the lab's or the seller's own pages."""
+    from grid.schema import validate_as
+    from grid.yamlio import read_data_file
+
+    data = validate_as(PrimarySourceList, read_data_file(path), str(path), "a mapping with a primary list")
+    return Primary(
+        owners=tuple(sorted({_norm_url(x.prefix) for x in data.primary if not x.aggregator})),
+        aggregators=tuple(sorted({_norm_url(x.prefix) for x in data.primary if x.aggregator})),
+    )
+
+
+def _norm_url(url: str) -> str:
+    url = url.strip().lower().split("#", 1)[0]
+    for scheme in ("https://", "http://"):
+        if url.startswith(scheme):
+            url = url[len(scheme):]
+    return url[4:] if url.startswith("www.") else url
+
+
+def is_primary(url: str, primary: Primary, aggregator: bool = False) -> bool:
+    """Is ``url`` on an owner's own site? An aggregator's site counts only when ``aggregator``
+    (the fact is the aggregator's own)."""
+    u = _norm_url(url)
+    return any(u.startswith(p) for p in primary.owners + (primary.aggregators if aggregator else ()))
+
+
 # ----------------------------------------------------------------------------- validation
 SECTIONS: dict[str, type[Strict]] = {"licenses": License, "providers": Provider, "models": Model}
 
@@ -467,6 +589,7 @@ def parse_catalog(
     source: str = "catalog",
     text: Optional[str] = None,
     duplicate_keys: tuple[tuple[tuple[Any, ...], str, int], ...] = (),
+    primary: Optional[Primary] = None,
 ) -> Catalog:
     """Validate raw catalog data. Returns the valid entries and every problem found.
 
@@ -516,9 +639,38 @@ def parse_catalog(
 
     license_ids = {obj.id for _, obj in parsed["licenses"]}
     provider_ids = {obj.id for _, obj in parsed["providers"]}
+    seller_kind = {obj.id: obj.kind for _, obj in parsed["providers"]}
+    primary = load_primary_sources() if primary is None else primary
+
+    def needs_primary(section: str, i: int, label: str, entry: Any) -> None:
+        own = section == "providers" and entry.kind == "aggregator"
+        if entry.confidence == "verified" and not any(is_primary(x.url, primary, own) for x in entry.sources):
+            problems.append(
+                ((section, i, "confidence"), f"{label}.confidence: 'verified' needs at least one source on the owner's own site "
+                 "(see data/primary_sources.yaml); a third-party copy is 'secondary'")
+            )
+
+    for section in ("licenses", "providers"):
+        for i, obj in parsed[section]:
+            needs_primary(section, i, f"{section}[{i}] ({obj.id})", obj)
     models = []
     for i, m in parsed["models"]:
         label = f"models[{i}] ({m.id})"
+        needs_primary("models", i, label, m)
+        for j, p in enumerate(m.prices):
+            where = f"{label}.prices[{j}]"
+            if p.seller in broken["providers"]:
+                continue  # reported with the seller's own problems
+            if p.seller not in seller_kind:
+                problems.append((("models", i, "prices", j, "seller"), f"{where}.seller: unknown seller {p.seller!r} (add it to providers)"))
+            elif seller_kind[p.seller] != p.kind:
+                problems.append((("models", i, "prices", j, "kind"), f"{where}.kind: {p.kind!r}, but seller {p.seller!r} is {seller_kind[p.seller]!r}"))
+            if p.confidence == "verified" and not is_primary(p.source, primary, p.kind == "aggregator"):
+                problems.append(
+                    (("models", i, "prices", j, "confidence"), f"{where}.confidence: 'verified' needs the seller's own page as source, not {p.source}")
+                )
+        if m.weights == "closed" and m.provider in seller_kind and seller_kind[m.provider] != "first_party":
+            problems.append((("models", i, "provider"), f"{label}.provider: {m.provider!r} is not a first-party seller (a closed model's provider is its vendor)"))
         for kind, ref, known, section in (
             ("licence", m.license, license_ids, "licenses"),
             ("provider", m.provider, provider_ids, "providers"),
@@ -553,12 +705,12 @@ def parse_catalog(
     )
 
 
-def parse_catalog_text(text: str, source: str = "catalog") -> Catalog:
+def parse_catalog_text(text: str, source: str = "catalog", primary: Optional[Primary] = None) -> Catalog:
     gc_was_enabled = gc.isenabled()
     gc.disable()  # a bulk load creates ~10 containers per entry and no cycles: skip the collector's passes
     try:
         data, _, dupes = _load_events(text, record_lines=False)
-        return parse_catalog(data, source, text, tuple(dupes))
+        return parse_catalog(data, source, text, tuple(dupes), primary)
     except _YamlProblem as e:
         where = f" at line {e.line}" if e.line else ""
         raise InvalidData(source, [f"{e.message}{where}"]) from None
@@ -571,7 +723,9 @@ def parse_catalog_text(text: str, source: str = "catalog") -> Catalog:
 
 def read_catalog(path: str | Path = CATALOG_PATH) -> Catalog:
     """Read and validate a catalog file. Raises ``InvalidData`` only when nothing can be read;
-    otherwise the returned catalog lists its problems and keeps every valid entry."""
+    otherwise the returned catalog lists its problems and keeps every valid entry.
+
+    The list of primary sources is the ``primary_sources.yaml`` beside the file (else the shipped one)."""
     p = Path(path)
     try:
         if p.stat().st_size > MAX_CATALOG_BYTES:
@@ -583,7 +737,9 @@ def read_catalog(path: str | Path = CATALOG_PATH) -> Catalog:
         raise InvalidData(str(path), ["is a folder, not a file"]) from None
     except UnicodeDecodeError:
         raise InvalidData(str(path), ["not UTF-8 text"]) from None
-    return parse_catalog_text(text, str(path))
+    beside = p.parent / PRIMARY_SOURCES_PATH.name
+    primary = load_primary_sources(beside if beside.is_file() else PRIMARY_SOURCES_PATH)
+    return parse_catalog_text(text, str(path), primary)
 
 
 @lru_cache(maxsize=4)

@@ -13,6 +13,7 @@ from grid.catalog import (
     is_stale,
     json_schema_text,
     load_catalog,
+    load_primary_sources,
     parse_catalog_text,
     read_catalog,
 )
@@ -20,8 +21,9 @@ from grid.cli import main
 from grid.errors import InvalidData
 
 HERE = Path(__file__).resolve().parent
-BROKEN = sorted((HERE / "catalogs" / "broken").glob("*.yaml"))
+BROKEN = sorted(p for p in (HERE / "catalogs" / "broken").glob("*.yaml") if p.name != "primary_sources.yaml")
 VALID_SMALL = HERE / "catalogs" / "valid_small.yaml"
+TEST_PRIMARY = load_primary_sources(HERE / "catalogs" / "primary_sources.yaml")
 
 
 def expectations(path: Path) -> list[str]:
@@ -97,7 +99,7 @@ def test_problems_name_the_yaml_line():
 )
 def test_odd_shapes_get_a_clear_message(text, message):
     try:
-        problems = list(parse_catalog_text(text, "x.yaml").problems)
+        problems = list(parse_catalog_text(text, "x.yaml", TEST_PRIMARY).problems)
     except InvalidData as e:
         problems = e.problems
     assert any(message in p for p in problems), problems
@@ -190,13 +192,13 @@ def test_anchors_aliases_and_merge_keys_load_like_yaml():
         '  sources: [{url: "https://example.org/open-text", checked: 2026-11-01}]',
         '  sources: &shared [{url: "https://example.org/open-text", checked: 2026-11-01}]',
     ).replace('  sources: [{url: "https://example.org/open-frontier", checked: 2026-11-01}]', "  sources: *shared")
-    cat = parse_catalog_text(text)
+    cat = parse_catalog_text(text, primary=TEST_PRIMARY)
     assert cat.problems == ()
     assert cat.model_by_id["open-frontier"].sources == cat.model_by_id["open-text"].sources
     merged = SMALL_TEXT.replace("- id: open-text\n", "- &base\n  id: open-text\n").replace(
         "- id: open-frontier\n  name: Open Frontier\n", "- <<: *base\n  id: open-frontier\n  name: Open Frontier\n"
     )
-    assert parse_catalog_text(merged).problems == ()
+    assert parse_catalog_text(merged, primary=TEST_PRIMARY).problems == ()
 
 
 @pytest.mark.parametrize(
@@ -213,7 +215,7 @@ def test_anchors_aliases_and_merge_keys_load_like_yaml():
 def test_unsafe_or_odd_yaml_is_refused_with_a_message(snippet, message):
     text = SMALL_TEXT.replace("  notes: null\n", "  " + snippet.replace("\n  :", "\n    :"), 1) if not snippet.startswith("?") else SMALL_TEXT + snippet
     try:
-        problems = list(parse_catalog_text(text, "x.yaml").problems)
+        problems = list(parse_catalog_text(text, "x.yaml", TEST_PRIMARY).problems)
     except InvalidData as e:
         problems = e.problems
     assert any(message in p for p in problems), problems
