@@ -62,9 +62,10 @@ class Basis(Strict):
 class GpuPrice(Strict):
     seller: str
     hourly_usd: float = Field(gt=0, description="USD per GPU per hour.")
-    commitment: Literal["on_demand", "reserved_1y", "reserved_3y", "spot"]
+    commitment: Literal["on_demand", "reserved_1y", "reserved_3y", "spot", "serverless"]
     source: str = Field(pattern=URL_PATTERN)
     checked: date
+    confidence: Literal["verified", "secondary", "uncertain"] = Field(description="verified only when read on the cloud's own price page.")
     notes: Optional[str] = None
 
 
@@ -78,9 +79,13 @@ class Gpu(Strict):
 
     @property
     def default_price(self) -> GpuPrice:
-        """The cheapest on-demand price (on-demand is what a team can rent today without a commitment)."""
-        on_demand = [p for p in self.prices if p.commitment == "on_demand"] or list(self.prices)
-        return min(on_demand, key=lambda p: (p.hourly_usd, p.seller))
+        """The median on-demand rate read on the clouds' own price pages (on-demand is what a team
+        can rent today without a commitment; serverless rows bill differently and never set it).
+        With an even count the lower middle row is taken, so the default is always a real row."""
+        rows = [p for p in self.prices if p.commitment == "on_demand"]
+        rows = [p for p in rows if p.confidence == "verified"] or rows or [p for p in self.prices if p.commitment != "serverless"] or list(self.prices)
+        rows = sorted(rows, key=lambda p: (p.hourly_usd, p.seller))
+        return rows[(len(rows) - 1) // 2]
 
 
 class Footprint(Strict):
@@ -88,6 +93,9 @@ class Footprint(Strict):
     gpu: str
     gpus_per_replica: int = Field(ge=1)
     precision: str
+    weight_bytes_per_param: float = Field(gt=0, le=4, description="Average bytes per parameter of the checkpoint at this precision (BF16 2, FP8 1, NVFP4 0.5625, MXFP4 0.53125; mixed checkpoints their average).")
+    weight_bytes_basis: Optional[str] = Field(None, description="Why that figure, for a mixed-precision checkpoint.")
+    kv_headroom: Optional[float] = Field(None, ge=0, le=10, description="KV-cache and activation memory as a share of the weights; null takes the default.")
     throughput_tokens_per_s: Optional[float] = Field(None, gt=0, description="Aggregate tokens/s one replica serves under load; null if no source gives one.")
     throughput_basis: str
     basis: str
@@ -106,6 +114,8 @@ class Defaults(Strict):
     engineer_yearly_usd: Basis
     peak_factor: dict[str, Basis] = Field(description="traffic_shape option id (and 'default') -> peak ÷ average.")
     min_replicas: Basis
+    kv_headroom: Basis
+    gpu_memory_usable: Basis
     days_per_month: Basis
     hours_per_month: Basis
     closed_model: Basis
@@ -130,6 +140,37 @@ class CostData(Strict):
         return (with_throughput or options or [None])[0]
 
 
+class Sizing(BaseModel):
+    """How many GPUs one replica needs to hold the weights and the KV cache, with the arithmetic."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weights_gb: float
+    needed_gb: float
+    usable_gb_per_gpu: float
+    min_gpus: int
+    text: str
+
+
+def sizing(f: Footprint, m: Model, g: Gpu, d: Defaults) -> Optional[Sizing]:
+    """GPUs needed = ceil(parameters × bytes per parameter × (1 + KV headroom) ÷ usable memory per GPU).
+    None when the parameter count or the GPU memory is unknown."""
+    if not m.parameters_total_b or not g.memory_gb:
+        return None
+    headroom = f.kv_headroom if f.kv_headroom is not None else float(d.kv_headroom.value)
+    usable_share = float(d.gpu_memory_usable.value)
+    weights = m.parameters_total_b * f.weight_bytes_per_param  # billions × bytes = GB
+    needed = weights * (1 + headroom)
+    usable = g.memory_gb * usable_share
+    n = max(1, math.ceil(needed / usable - 1e-9))
+    text = (
+        f"{m.parameters_total_b:,.0f} B parameters × {f.weight_bytes_per_param:g} byte{'s' if f.weight_bytes_per_param != 1 else ''} per parameter ({f.precision}) = {weights:,.0f} GB of weights; "
+        f"+ {headroom:.0%} KV-cache headroom = {needed:,.0f} GB; one {g.name} offers {usable:,.0f} GB "
+        f"({g.memory_gb:g} GB × {usable_share:.0%}), so at least {n} GPU{'s' if n != 1 else ''} per replica"
+    )
+    return Sizing(weights_gb=weights, needed_gb=needed, usable_gb_per_gpu=usable, min_gpus=n, text=text)
+
+
 def parse_cost_data(data: Any, source: str, catalog: Optional[Catalog] = None) -> CostData:
     cd = validate_as(CostData, data, source, "a mapping with defaults, gpus and footprints")
     problems = []
@@ -141,8 +182,13 @@ def parse_cost_data(data: Any, source: str, catalog: Optional[Catalog] = None) -
             problems.append(f"footprints[{i}] ({f.model}).gpu: unknown GPU {f.gpu!r}")
         if catalog is not None:
             m = catalog.model_by_id.get(f.model)
+            g = next((g for g in cd.gpus if g.id == f.gpu), None)
             if m is None or m.weights != "open":
                 problems.append(f"footprints[{i}] ({f.model}).model: not an open-weight model in the catalog")
+            elif g is not None and (sz := sizing(f, m, g, cd.defaults)) is not None and f.gpus_per_replica < sz.min_gpus:
+                problems.append(
+                    f"footprints[{i}] ({f.model} on {f.gpu}).gpus_per_replica: {f.gpus_per_replica} cannot hold the model: {sz.text}"
+                )
     if catalog is not None:
         d = cd.defaults
         closed = catalog.model_by_id.get(str(d.closed_model.value))
@@ -343,7 +389,9 @@ def resolve(
 
     gpus_per_replica: Optional[int] = None
     if footprint is not None and footprint.gpu == gpu.id:
-        gpus_per_replica = note("gpus_per_replica", footprint.gpus_per_replica, f"{footprint.basis} ({footprint.sources[0].url})")
+        sz = sizing(footprint, open_m, gpu, d)
+        arithmetic = f"{sz.text}. " if sz else ""
+        gpus_per_replica = note("gpus_per_replica", footprint.gpus_per_replica, f"{arithmetic}{footprint.basis} ({footprint.sources[0].url})")
         note("precision", footprint.precision, "the serving footprint")
     elif footprint is not None:
         note("gpus_per_replica", None, f"no footprint of {open_m.id} on {gpu.id}; catalogued on {footprint.gpu}")
