@@ -22,13 +22,35 @@ if cat.problems:
     with st.expander(f"The catalog file has {len(cat.problems)} problem(s); the valid entries are shown", expanded=False):
         st.code("\n".join(cat.problems), language=None)
 
-models_tab, licences_tab, providers_tab = st.tabs(["Models", "Licences", "Providers"])
+models_tab, licences_tab, providers_tab = st.tabs(["Models", "Licences", "Sellers"])
+STATUS_LABEL = {"ga": "generally available", "preview": "preview", "deprecated": "deprecated", "retired": "retired"}
+KIND_LABEL = {"first_party": "the lab's own API", "hyperscaler": "cloud endpoint", "inference_provider": "inference provider", "aggregator": "aggregator (resale)"}
+
+
+def _money(x):
+    return f"${x:,.2f}" if x is not None else "—"
+
+
+def _price_text(p):
+    if p is None:
+        return "—"
+    seller = cat.provider_by_id[p.seller].name if p.seller in cat.provider_by_id else p.seller
+    return f"{_money(p.input_usd_per_mtok)} in / {_money(p.output_usd_per_mtok)} out ({seller})"
+
 
 with models_tab:
     c1, c2, c3 = st.columns([2, 1, 1])
     search = c1.text_input("Search", key="cat_search", placeholder="name, developer or id", help="Matches any part of the name, developer or id")
     weights = c2.radio("Weights", ["all", "open", "closed"], key="cat_weights", horizontal=True, format_func={"all": "All", "open": "Open", "closed": "Closed"}.get, help="Open weights can be downloaded and self-hosted")
     modality = c3.multiselect("Must accept", ["text", "image", "audio", "video"], key="cat_modality", help="Input modalities the model must handle")
+    statuses = st.multiselect(
+        "Status",
+        list(STATUS_LABEL),
+        default=["ga", "preview", "deprecated"],
+        key="cat_status",
+        format_func=STATUS_LABEL.get,
+        help="Retired models are hidden unless you add them; they are never shortlisted or costed",
+    )
     c4, c5, c6, c7 = st.columns(4)
     commercial = c4.checkbox("Commercial at my scale", key="cat_commercial", help="Reads each licence against your answers on monthly users and revenue (Your scale step)")
     self_host = c5.checkbox("Self-hostable", key="cat_selfhost", help="Open weights only")
@@ -47,9 +69,11 @@ with models_tab:
             continue
         if modality and not set(modality) <= set(m.modalities):
             continue
+        if m.status not in statuses:
+            continue
         if min_context and (m.context_tokens or 0) < min_context * 1000:
             continue
-        price = m.best_price
+        price = m.reference_price or m.best_price
         if max_price and (price is None or price.output_usd_per_mtok > max_price):
             continue
         if m.weights == "open":
@@ -61,9 +85,13 @@ with models_tab:
             terms = cat.provider_by_id[m.provider].name
         if commercial and usable == "no":
             continue
+        cheapest = m.best_price
+        sellers = sorted({cat.provider_by_id[p.seller].name for p in m.prices if p.seller in cat.provider_by_id})
         rows.append(
             {
                 "Model": m.name,
+                "Status": STATUS_LABEL[m.status],
+                "Retires on": m.retires_on.isoformat() if m.retires_on else "",
                 "Developer": m.developer,
                 "Weights": m.weights,
                 "Licence or provider": terms,
@@ -73,10 +101,10 @@ with models_tab:
                 "Context (tokens)": m.context_tokens,
                 "Params total (B)": m.parameters_total_b,
                 "Params active (B)": m.parameters_active_b,
-                "Input $/M": price.input_usd_per_mtok if price else None,
-                "Output $/M": price.output_usd_per_mtok if price else None,
-                "Price from": price.seller if price else None,
-                "Price source": price.source if price else None,
+                "Reference price $/M (lab's own API)": _price_text(m.reference_price),
+                "Cheapest seller $/M": _price_text(cheapest) if cheapest is not None and cheapest is not m.reference_price else "",
+                "Sold by": ", ".join(sellers) or "—",
+                "Price source": price.source if price else "",
                 "Checked": m.newest_checked.isoformat(),
                 "Stale": "stale" if is_stale(m.newest_checked, today) else "",
                 "Confidence": m.confidence,
@@ -91,8 +119,6 @@ with models_tab:
         column_config={
             "Price source": st.column_config.LinkColumn("Price source", display_text="price page"),
             "Source": st.column_config.LinkColumn("Source", display_text="source"),
-            "Input $/M": st.column_config.NumberColumn(format="$%.3g"),
-            "Output $/M": st.column_config.NumberColumn(format="$%.3g"),
             "Context (tokens)": st.column_config.NumberColumn(format="%d"),
         },
     )
@@ -133,26 +159,70 @@ with licences_tab:
     )
 
 with providers_tab:
-    st.markdown("Data handling of the closed API providers: the terms a review board asks about first.")
+    st.markdown(
+        "Every seller in the catalog: the labs' own APIs, the clouds' managed endpoints, open-weight inference "
+        "providers and aggregators, with the data terms a review board asks about first, each read on the seller's "
+        "own trust, legal or docs pages. An empty cell means nobody has checked it."
+    )
+    kinds = st.multiselect("Kind of seller", list(KIND_LABEL), default=list(KIND_LABEL), format_func=KIND_LABEL.get, key="cat_seller_kinds")
+    shown = [p for p in cat.providers if p.kind in kinds]
+    yes_no = {True: "yes", False: "no", None: "not known"}
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "Provider": p.name,
-                    "Trains on API data by default": {True: "yes", False: "no", None: "not known"}[p.trains_on_api_data_by_default],
+                    "Seller": p.name,
+                    "Kind": KIND_LABEL[p.kind],
+                    "Trains on API data by default": yes_no[p.trains_on_api_data_by_default],
                     "Zero data retention": p.zero_data_retention.replace("_", " "),
+                    "Retention": p.retention or "not known",
                     "Regions": ", ".join(p.regions) or "not known",
-                    "Attestations (verified)": ", ".join(p.attestations) or "none verified",
+                    "Attestations (on its own pages)": ", ".join(p.attestations) or "none read on its own pages",
+                    "DPA offered": yes_no[p.dpa],
+                    "Models sold": sum(1 for m in cat.models if any(x.seller == p.id for x in m.prices)),
                     "Confidence": p.confidence,
                     "Checked": newest_source_check(p).isoformat(),
                     "Stale": "stale" if is_stale(newest_source_check(p), today) else "",
                     "Source": p.sources[0].url,
-                    "Notes": p.notes or "",
                 }
-                for p in cat.providers
+                for p in shown
             ]
         ),
         hide_index=True,
         key="cat_providers",
         column_config={"Source": st.column_config.LinkColumn("Source", display_text="source")},
     )
+    if shown:
+        sid = st.selectbox("Terms and sources of one seller", [p.id for p in shown], format_func=lambda x: cat.provider_by_id[x].name, key="cat_seller")
+        p = cat.provider_by_id[sid]
+        st.subheader(p.name)
+        st.caption(f"{KIND_LABEL[p.kind]} · confidence: {p.confidence} · last checked {newest_source_check(p).isoformat()}")
+        if p.notes:
+            st.text(p.notes)
+        st.dataframe(
+            pd.DataFrame([{"Source": x.url, "Checked": x.checked.isoformat()} for x in p.sources]),
+            hide_index=True,
+            key="cat_seller_sources",
+            column_config={"Source": st.column_config.LinkColumn("Source")},
+        )
+        sold = [
+            {
+                "Model": m.name,
+                "Status": STATUS_LABEL[m.status],
+                "Price $/M": _price_text(x),
+                "Regions": ", ".join(x.regions) if x.regions else "the seller's regions",
+                "Confidence": x.confidence,
+                "Price source": x.source,
+                "Checked": x.checked.isoformat(),
+            }
+            for m in cat.models
+            for x in m.prices
+            if x.seller == p.id
+        ]
+        if sold:
+            st.dataframe(
+                pd.DataFrame(sold),
+                hide_index=True,
+                key="cat_seller_models",
+                column_config={"Price source": st.column_config.LinkColumn("Price source", display_text="price page")},
+            )

@@ -90,3 +90,29 @@ def assess(
         rest = [r for r in result.reasons if not r.contribution]
         result = result.model_copy(update={"reasons": [*driving, cost_reason(report, answers), *rest]})
     return Assessment(result=result, shortlist=shortlist, costs=report, cost_problem=problem, suggested_models=suggested)
+
+
+def retired_in_outputs(catalog: Catalog, cost_data: Optional[CostData] = None, today: Optional[date] = None) -> list[str]:
+    """Every place where a retired model would reach a user: the cost defaults, and each usage
+    profile's shortlist, cost comparison and suggested models. Empty when there is none."""
+    from grid.profiles import load_profiles
+
+    q = load_questionnaire()
+    data = cost_data or load_cost_data()
+    problems = []
+    for name in ("closed_model", "open_model"):
+        mid = str(getattr(data.defaults, name).value)
+        m = catalog.model_by_id.get(mid)
+        if m is not None and m.retired:
+            problems.append(f"costs.yaml defaults.{name}: {mid} is retired")
+    for pid, prof in load_profiles().items():
+        a = assess(prof.answers, prof.checklist, today=today, questionnaire=q, catalog=catalog, cost_data=data)
+        used = {c.model for c in a.shortlist.candidates} | set(a.suggested_models.values())
+        if a.costs is not None:
+            for opt in (a.costs.closed_api, a.costs.rented_open, a.costs.self_hosted, a.costs.hybrid):
+                used.update((opt.model or "").split(" + "))
+        for mid in sorted(used):
+            m = catalog.model_by_id.get(mid)
+            if m is not None and m.retired:
+                problems.append(f"profile {pid}: retired model {mid} appears in its result")
+    return problems

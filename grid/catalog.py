@@ -61,7 +61,7 @@ class GeoRestriction(Strict):
     """A licence clause that withholds rights in a region (for example the EU)."""
 
     region: Literal["eu", "us", "uk", "cn", "other"]
-    scope: str = Field(description="What the restriction covers, e.g. 'multimodal models'.")
+    scope: Literal["all", "multimodal"] = Field(description="all: every model under the licence; multimodal: only the models that take images, audio or video.")
     text: str = Field(description="The clause, quoted or closely paraphrased.")
     source: Source
 

@@ -14,7 +14,7 @@ from datetime import date
 
 from grid.answers import AnswerFile, parse_answer_file
 from grid.links import read_link, to_params
-from grid.assessment import assess
+from grid.assessment import assess, retired_in_outputs
 from grid.catalog import CATALOG_PATH, Catalog, json_schema_text, load_catalog, read_catalog
 from grid.cost import CostInputs, CostReport, InvalidCostInput, cost_report, load_cost_data
 from grid.shortlist import Shortlist
@@ -255,13 +255,49 @@ def cmd_catalog_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
         for p in e.problems:
             print(f"  - {p}", file=out)
         return 1
-    if catalog.problems:
-        print(f"{path}: {len(catalog.problems)} problem(s)", file=out)
-        for p in catalog.problems:
+    problems = list(catalog.problems)
+    if not problems:
+        try:
+            problems += retired_in_outputs(catalog, today=date.today())
+        except GridError as e:
+            problems.append(f"the profiles could not be assessed against this catalog: {e}")
+    if problems:
+        print(f"{path}: {len(problems)} problem(s)", file=out)
+        for p in problems:
             print(f"  - {p}", file=out)
         return 1
     print(f"{path}: OK, {catalog.summary()}", file=out)
     return 0
+
+
+def cmd_catalog_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Compare the catalog with a pinned public price list; exit 1 on any unreviewed disagreement."""
+    from grid.pricelist import SNAPSHOT_PATH, diff, load_review, load_snapshot
+
+    try:
+        snapshot = load_snapshot(args.snapshot or SNAPSHOT_PATH)
+        review = load_review()
+    except InvalidData as e:
+        print(f"grid: {e.source}: " + "; ".join(e.problems), file=err)
+        return EXIT_BAD_INPUT
+    result = diff(_catalog(err), snapshot, review)
+    if args.json:
+        rows = [dict(vars(d), reviewed=None) for d in result.unexplained]
+        rows += [dict(vars(d), reviewed={"right": r.right, "why": r.why}) for d, r in result.explained]
+        print(json.dumps({"compared": result.compared, "disagreements": rows, "not_carried": list(result.not_carried),
+                          "stale_reviews": [r.model_dump() for r in result.stale_reviews]}, ensure_ascii=False, default=str), file=out)
+    else:
+        print(f"Compared {result.compared} price rows with the pinned list; {len(result.disagreements)} disagreement(s), "
+              f"{len(result.unexplained)} not reviewed; {len(result.not_carried)} row(s) the list does not carry.", file=out)
+        for d in result.unexplained:
+            print(f"  NOT REVIEWED  {d.line()}", file=out)
+        for d, r in result.explained:
+            print(f"  reviewed ({r.right} right)  {d.line()}: {r.why}", file=out)
+        for r in result.stale_reviews:
+            print(f"  STALE REVIEW  {r.model} {r.seller or ''} {r.field}: the list now agrees or no longer carries it; remove the line", file=out)
+        if result.not_carried:
+            print("  Not in the list: " + ", ".join(result.not_carried), file=out)
+    return 1 if result.unexplained or result.stale_reviews else 0
 
 
 def cmd_catalog_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -390,6 +426,10 @@ def build_parser() -> argparse.ArgumentParser:
     show = csub.add_parser("show", help="print the catalog (normalised JSON with --json)")
     show.add_argument("--json", action="store_true", help='{"licenses": [...], "providers": [...], "models": [...]}')
     show.set_defaults(func=cmd_catalog_show)
+    dif = csub.add_parser("diff", help="compare prices, context windows and modalities with a pinned public price list; exit 1 on an unreviewed disagreement")
+    dif.add_argument("snapshot", nargs="?", metavar="SNAPSHOT", help="a LiteLLM model-price JSON file (default: the pinned snapshot in tests/data)")
+    dif.add_argument("--json", action="store_true", help="one JSON object")
+    dif.set_defaults(func=cmd_catalog_diff)
     sch = csub.add_parser("schema", help="print the catalog's JSON Schema")
     sch.set_defaults(func=cmd_catalog_schema)
     cost = sub.add_parser(

@@ -174,6 +174,7 @@ def _trust_flags(entry: License | Provider, unverified: str, what: str, today: d
 ZDR_WORDS = {
     "self_serve": "zero data retention is self-serve",
     "on_approval": "zero data retention is available on approval",
+    "default": "nothing is retained by default",
     "none": "no zero-data-retention option",
     "unknown": "zero-data-retention terms are unknown",
 }
@@ -184,7 +185,7 @@ def read_provider(p: Provider, answers: Mapping[str, str], today: date) -> Readi
     flags: list[str] = []
     blocking = None
     boundary = answers.get("data_boundary")
-    if boundary == "vendor_with_contract" and p.zero_data_retention not in ("self_serve", "on_approval"):
+    if boundary == "vendor_with_contract" and p.zero_data_retention not in ("self_serve", "on_approval", "default"):
         blocking = f"{p.name}: {ZDR_WORDS[p.zero_data_retention]}, and your data may only go to a vendor under a zero-retention contract."
     flags.append(f"{p.name}: {ZDR_WORDS[p.zero_data_retention]}.")
     if p.trains_on_api_data_by_default is True:
@@ -246,6 +247,9 @@ def license_clauses(lic: License, developer: str = "the licensor") -> list[tuple
     out.append(("Derivatives", lic.derivative_naming or "No naming rule for derivatives."))
     out.append(("Outputs", OUTPUT_WORDS[lic.outputs_to_train_other_models]))
     out.append(("Patents", PATENT_WORDS[lic.patent_grant]))
+    for g in lic.geographic_restrictions:
+        scope = "its multimodal models" if g.scope == "multimodal" else "every model under it"
+        out.append(("Regional restriction", f"{g.region.upper()}, for {scope}: {g.text}"))
     osi = {True: "OSI-approved.", False: "Not OSI-approved.", None: "OSI approval: not checked."}
     out.append(("Open source", osi[lic.osi_approved] + (f" SPDX: {lic.spdx}." if lic.spdx else " No SPDX identifier.")))
     return out

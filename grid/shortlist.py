@@ -17,7 +17,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict
 
-from grid.catalog import Catalog, Model, blended, is_stale
+from grid.catalog import Catalog, License, Model, Price, blended, is_stale
 from grid.engine import Result
 from grid.licensing import Scale, read_license, read_provider
 from grid.questionnaire import Questionnaire
@@ -33,6 +33,8 @@ class _Out(BaseModel):
 
 class PriceView(_Out):
     seller: str
+    seller_id: str
+    kind: str
     input_usd_per_mtok: float
     output_usd_per_mtok: float
     source: str
@@ -50,6 +52,8 @@ class Candidate(_Out):
     price: Optional[PriceView]
     stale: bool
     confidence: str
+    status: str
+    retires_on: Optional[str]
     flags: list[str]
 
 
@@ -75,8 +79,28 @@ def _desired_tier(role: str, weights: str, answers: Mapping[str, str]) -> int:
     return TIER_RANK["strong"] if weights == "open" else TIER_RANK["frontier"]
 
 
+def _price(m: Model) -> Optional["Price"]:
+    """The price a candidate is shown with: the lab's own (the reference), else the cheapest seller's."""
+    return m.reference_price or m.best_price
+
+
+def geo_flags(lic: "License", m: Model, answers: Mapping[str, str]) -> list[str]:
+    """The licence's regional restrictions that reach this model and this user's region."""
+    region = answers.get("data_region")
+    out = []
+    for g in lic.geographic_restrictions:
+        if g.scope == "multimodal" and not m.multimodal:
+            continue
+        where = {"eu": "the EU", "us": "the US", "uk": "the UK", "cn": "China"}.get(g.region, "a named region")
+        if region == g.region:
+            out.append(f"Regional restriction for {where}, where your data is processed: {g.text} Check where your company is domiciled before relying on this model.")
+        elif region in (None, "unknown", "any", "other"):
+            out.append(f"Regional restriction: {g.text} (applies to {where}).")
+    return out
+
+
 def _rank_key(m: Model, desired: int) -> tuple:
-    price = m.best_price
+    price = _price(m)
     released = -(m.released.toordinal()) if m.released else 0
     return (
         abs(TIER_RANK[m.tier] - desired),
@@ -110,6 +134,9 @@ def build_shortlist(
         for m in pool:
             reason = None
             flags: list[str] = []
+            if m.retired:
+                excluded.append(Excluded(model=m.id, name=m.name, role=role, reason=m.lifecycle_note() or "Retired by its vendor."))
+                continue
             if wants_media and not m.multimodal:
                 reason = "Text-only; your workload needs images, audio or video."
             if weights == "open":
@@ -121,14 +148,18 @@ def build_shortlist(
             if reason is not None:
                 excluded.append(Excluded(model=m.id, name=m.name, role=role, reason=reason))
                 continue
+            if m.lifecycle_note():
+                flags.append(m.lifecycle_note())  # type: ignore[arg-type]
+            if weights == "open":
+                flags.extend(geo_flags(catalog.license_by_id[m.license], m, answers))  # type: ignore[index]
             flags.extend(reading.flags)
             kept.append((m, flags))
         kept.sort(key=lambda mf: _rank_key(mf[0], desired))
         for m, flags in kept[: PER_ROLE[role]]:
-            price = m.best_price
+            price = _price(m)
             model_flags = list(flags)
             if price is None:
-                model_flags.append("No verified price in the catalog.")
+                model_flags.append("No price in the catalog.")
             elif weights == "open" and result.deployment == "rented_open_weights" and not any(
                 p.kind == "inference_provider" for p in m.prices
             ):
@@ -147,9 +178,13 @@ def build_shortlist(
                     provider=m.provider,
                     developer=m.developer,
                     tier=m.tier,
+                    status=m.status,
+                    retires_on=m.retires_on.isoformat() if m.retires_on else None,
                     price=(
                         PriceView(
-                            seller=price.seller,
+                            seller=catalog.provider_by_id[price.seller].name if price.seller in catalog.provider_by_id else price.seller,
+                            seller_id=price.seller,
+                            kind=price.kind,
                             input_usd_per_mtok=price.input_usd_per_mtok,  # type: ignore[arg-type]
                             output_usd_per_mtok=price.output_usd_per_mtok,  # type: ignore[arg-type]
                             source=price.source,

@@ -90,7 +90,7 @@ def test_candidates_carry_price_with_source_and_date():
     _, sl = shortlist({"daily_tokens": "over_100m"})
     text = next(c for c in sl.candidates if c.model == "open-text")
     assert text.price.output_usd_per_mtok == 0.6 and text.price.source == "https://example.org/p1" and text.price.checked == "2026-11-01"
-    assert "No verified price in the catalog." in next(c for c in sl.candidates if c.model == "open-vision").flags
+    assert "No price in the catalog." in next(c for c in sl.candidates if c.model == "open-vision").flags
 
 
 @pytest.mark.parametrize("profile", ["cost_at_scale", "regulated_on_prem", "ship_fast", "prototype", "hybrid_router"])
@@ -128,3 +128,43 @@ def test_recommend_json_has_shortlist_and_excluded(tmp_path):
         assert {"model", "role", "license", "flags"} <= set(c)
         assert c["role"] in ("volume", "frontier") and isinstance(c["flags"], list)
     assert all({"model", "reason"} <= set(e) for e in data["excluded"])
+
+
+def _with(catalog, model_id, **changes):
+    """A copy of ``catalog`` with one model's fields changed."""
+    from grid.catalog import Catalog
+
+    models = tuple(m.model_copy(update=changes) if m.id == model_id else m for m in catalog.models)
+    return Catalog(licenses=catalog.licenses, providers=catalog.providers, models=models)
+
+
+def test_a_retired_model_is_never_shortlisted_and_says_when_it_retired():
+    cat = _with(SMALL, "closed-cheap", status="retired", retires_on=date(2026, 7, 31))
+    _, sl = shortlist({"traffic_shape": "spiky"}, catalog=cat)
+    assert "closed-cheap" not in {c.model for c in sl.candidates}
+    why = next(e.reason for e in sl.excluded if e.model == "closed-cheap")
+    assert "Retired" in why and "2026-07-31" in why
+
+
+def test_a_deprecated_model_is_shortlisted_only_with_its_retirement_date():
+    cat = _with(SMALL, "closed-cheap", status="deprecated", deprecated_on=date(2026, 10, 1), retires_on=date(2027, 3, 1))
+    _, sl = shortlist({"traffic_shape": "spiky"}, catalog=cat)
+    cheap = next(c for c in sl.candidates if c.model == "closed-cheap")
+    assert cheap.status == "deprecated" and cheap.retires_on == "2027-03-01"
+    assert any("Deprecated" in f and "2027-03-01" in f for f in cheap.flags)
+    frontier = next(c for c in sl.candidates if c.model == "closed-frontier")
+    assert not any("Deprecated" in f for f in frontier.flags)
+
+
+def test_an_eu_restriction_is_flagged_for_multimodal_models_when_data_stays_in_the_eu():
+    from grid.catalog import Catalog, GeoRestriction, Source
+
+    geo = GeoRestriction(region="eu", scope="multimodal", text="No rights for EU-domiciled companies.", source=Source(url="https://example.org/aup", checked=date(2026, 12, 1)))
+    lics = tuple(lic.model_copy(update={"geographic_restrictions": [geo]}) if lic.id == "lic-big" else lic for lic in SMALL.licenses)
+    cat = Catalog(licenses=lics, providers=SMALL.providers, models=SMALL.models)
+    answers = {"daily_tokens": "over_100m", "data_region": "eu"}
+    _, sl = shortlist(answers, catalog=cat)
+    vision = next(c for c in sl.candidates if c.model == "open-vision")  # lic-big, takes images
+    assert any("EU" in f and "No rights for EU-domiciled companies." in f for f in vision.flags)
+    _, sl_us = shortlist({**answers, "data_region": "us"}, catalog=cat)
+    assert not any("No rights" in f for f in next(c for c in sl_us.candidates if c.model == "open-vision").flags)
