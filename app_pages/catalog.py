@@ -101,8 +101,14 @@ with models_tab:
                 "Context (tokens)": m.context_tokens,
                 "Params total (B)": m.parameters_total_b,
                 "Params active (B)": m.parameters_active_b,
-                "Reference price $/M (lab's own API)": _price_text(m.reference_price),
-                "Cheapest seller $/M": _price_text(cheapest) if cheapest is not None and cheapest is not m.reference_price else "",
+                "Input $/M": price.input_usd_per_mtok if price else None,
+                "Output $/M": price.output_usd_per_mtok if price else None,
+                "Price from": (
+                    (cat.provider_by_id[price.seller].name + (" (the lab's own API: the reference)" if price is m.reference_price else " (no first-party price)"))
+                    if price
+                    else "no price"
+                ),
+                "Cheapest seller $/M": _price_text(cheapest) if cheapest is not None and cheapest is not price else "",
                 "Sold by": ", ".join(sellers) or "—",
                 "Price source": price.source if price else "",
                 "Checked": m.newest_checked.isoformat(),
@@ -120,6 +126,8 @@ with models_tab:
             "Price source": st.column_config.LinkColumn("Price source", display_text="price page"),
             "Source": st.column_config.LinkColumn("Source", display_text="source"),
             "Context (tokens)": st.column_config.NumberColumn(format="%d"),
+            "Input $/M": st.column_config.NumberColumn(format="$%.2f"),
+            "Output $/M": st.column_config.NumberColumn(format="$%.2f"),
         },
     )
 

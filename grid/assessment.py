@@ -92,6 +92,27 @@ def assess(
     return Assessment(result=result, shortlist=shortlist, costs=report, cost_problem=problem, suggested_models=suggested)
 
 
+def lifecycle_warnings(a: Assessment, catalog: Catalog, revisit: date) -> list[str]:
+    """Models this result recommends or prices that the vendor retires before the revisit date,
+    or that are deprecated or in preview: a review board must know the decision has a shelf life."""
+    used = [c.model for c in a.shortlist.candidates]
+    if a.costs is not None:
+        for opt in (a.costs.closed_api, a.costs.rented_open, a.costs.self_hosted, a.costs.hybrid):
+            used += [x for x in (opt.model or "").split(" + ") if x]
+    out = []
+    for mid in dict.fromkeys(used):
+        m = catalog.model_by_id.get(mid)
+        if m is None:
+            continue
+        if m.retires_on and m.retires_on <= revisit:
+            out.append(f"{m.name} retires on {m.retires_on.isoformat()}, before this decision's revisit date ({revisit.isoformat()}): plan its replacement now.")
+        elif m.status == "deprecated":
+            out.append(f"{m.name} is deprecated by {m.developer}; no retirement date is published yet.")
+        elif m.status == "preview":
+            out.append(f"{m.name} is a preview: {m.developer} may change or withdraw it without the notice given for GA models.")
+    return out
+
+
 def retired_in_outputs(catalog: Catalog, cost_data: Optional[CostData] = None, today: Optional[date] = None) -> list[str]:
     """Every place where a retired model would reach a user: the cost defaults, and each usage
     profile's shortlist, cost comparison and suggested models. Empty when there is none."""

@@ -273,8 +273,10 @@ class Resolved(BaseModel):
     frontier_share: float
     closed: Model
     closed_price: Price
+    closed_seller: str
     open: Model
     open_price: Optional[Price]
+    open_seller: Optional[str]
     gpu: Gpu
     gpu_hourly_usd: float
     gpu_price_source: str
@@ -292,8 +294,16 @@ class Resolved(BaseModel):
 
 
 def _api_price(m: Model) -> Optional[Price]:
-    """The price to rent or call a model: an inference provider's or the vendor's, cheapest blend."""
+    """The price to call a model: a closed model at its vendor's own list price (the reference);
+    open weights at the cheapest seller that is not an aggregator."""
+    if m.weights == "closed":
+        return m.reference_price or m.best_price
     return m.best_price
+
+
+def seller_name(catalog: Catalog, p: Price) -> str:
+    seller = catalog.provider_by_id.get(p.seller)
+    return seller.name if seller else p.seller
 
 
 def resolve(
@@ -350,7 +360,7 @@ def resolve(
     note(
         "closed_price_usd_per_mtok",
         f"{closed_price.input_usd_per_mtok:g} in / {closed_price.output_usd_per_mtok:g} out",
-        f"{closed_price.seller}, checked {closed_price.checked.isoformat()}: {closed_price.source}",
+        f"{seller_name(catalog, closed_price)} ({closed_price.confidence}), checked {closed_price.checked.isoformat()}: {closed_price.source}",
     )
 
     open_id = inputs.open_model or suggested.get("open_model") or str(d.open_model.value)
@@ -368,7 +378,7 @@ def resolve(
         note(
             "rented_price_usd_per_mtok",
             f"{open_price.input_usd_per_mtok:g} in / {open_price.output_usd_per_mtok:g} out",
-            f"{open_price.seller}, checked {open_price.checked.isoformat()}: {open_price.source}",
+            f"{seller_name(catalog, open_price)} ({open_price.confidence}), checked {open_price.checked.isoformat()}: {open_price.source}",
         )
 
     gpu_id = inputs.gpu or None
@@ -421,8 +431,10 @@ def resolve(
         frontier_share=float(frontier_share),
         closed=closed,
         closed_price=closed_price,
+        closed_seller=seller_name(catalog, closed_price),
         open=open_m,
         open_price=open_price,
+        open_seller=seller_name(catalog, open_price) if open_price else None,
         gpu=gpu,
         gpu_hourly_usd=float(hourly),
         gpu_price_source=hourly_source,
@@ -559,7 +571,7 @@ def option_costs(tokens: float, r: Resolved) -> dict[str, OptionCost]:
         label="Closed API",
         monthly_usd=closed_cost,
         model=r.closed.id,
-        detail=f"{r.closed.name} at {r.closed_price.seller}'s prices",
+        detail=f"{r.closed.name} at {r.closed_seller}'s prices",
         available=True,
     )
     if r.open_price is not None:
@@ -569,7 +581,7 @@ def option_costs(tokens: float, r: Resolved) -> dict[str, OptionCost]:
             label="Rented open weights",
             monthly_usd=rented_cost,
             model=r.open.id,
-            detail=f"{r.open.name} at {r.open_price.seller}'s prices",
+            detail=f"{r.open.name} at {r.open_seller}'s prices",
             available=True,
         )
     else:

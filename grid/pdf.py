@@ -30,7 +30,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from grid.assessment import Assessment
+from grid.assessment import Assessment, lifecycle_warnings
 from grid.catalog import Catalog
 from grid.cost import RANGE_MAX, RANGE_MIN, CostData, CostInputs, curves
 from grid.engine import REC_LABEL
@@ -343,6 +343,8 @@ def build_pdf(
 
     story.append(p("Shortlist", s["h1"]))
     story.append(p(a.shortlist.scale_note, s["small"]))
+    for warning in lifecycle_warnings(a, catalog, revisit):
+        story.append(p(f"Lifecycle: {warning}", s["body"]))
     for cand in a.shortlist.candidates:
         m = catalog.model_by_id[cand.model]
         name = _name(m)
@@ -350,7 +352,7 @@ def build_pdf(
         price = (
             f"${cand.price.input_usd_per_mtok:g} in / ${cand.price.output_usd_per_mtok:g} out per million tokens ({cand.price.seller}, checked {cand.price.checked})"
             if cand.price
-            else "no verified price"
+            else "no price in the catalog"
         )
         block = [p(f"[{cand.role}] {name} — {m.developer} · {terms} · {cand.tier}{' · STALE' if cand.stale else ''}", s["h2"]), p(price, s["small"])]
         block += [p(f"• {f}", s["body"]) for f in cand.flags]

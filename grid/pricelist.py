@@ -29,6 +29,7 @@ SNAPSHOT_PATH = ROOT / "tests" / "data" / "litellm-model-prices-1.110.2.json"
 REVIEW_PATH = ROOT / "data" / "price-list-review.yaml"
 MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024
 TOLERANCE = 0.005  # relative: prices differ when they are more than half a percent apart
+CONTEXT_TOLERANCE = 0.05  # "1M" is 1,000,000 on one page and 1,048,576 on another
 
 #: Our seller id -> the list's provider names, in order of preference.
 SELLER_PROVIDERS: dict[str, tuple[str, ...]] = {
@@ -240,7 +241,10 @@ def diff(catalog: Catalog, snapshot: dict[str, dict[str, Any]], review: Optional
             e = snapshot[model_key]
             src = e.get("source") if isinstance(e.get("source"), str) else None
             ctx = e.get("max_input_tokens")
-            if m.context_tokens and isinstance(ctx, int) and _differs(m.context_tokens, ctx):
+            out_max = e.get("max_output_tokens")
+            # Lists quote the window as input only, or input plus output, and "1M" as 10^6 or 2^20.
+            windows = [ctx] + ([ctx + out_max] if isinstance(ctx, int) and isinstance(out_max, int) else [])
+            if m.context_tokens and isinstance(ctx, int) and all(abs(m.context_tokens - w) > CONTEXT_TOLERANCE * w for w in windows):
                 found.append(Disagreement(m.id, None, "context_tokens", m.context_tokens, ctx, model_key, src))
             theirs_mods = _modalities(e)
             if theirs_mods is not None and sorted(set(m.modalities)) != theirs_mods:

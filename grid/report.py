@@ -11,7 +11,7 @@ from datetime import date
 from typing import Optional
 
 from grid.answers import AnswerFile
-from grid.assessment import Assessment, assess
+from grid.assessment import Assessment, assess, lifecycle_warnings
 from grid.catalog import Catalog, load_catalog
 from grid.cost import CostData, CostInputs, load_cost_data
 from grid.engine import REC_LABEL
@@ -174,6 +174,9 @@ def decision_record(
         if oc is not None and oc.monthly_usd is not None:
             lines.append(f"* Cost at our volume: ${oc.monthly_usd:,.0f} a month ({oc.detail}).")
         lines.append("")
+    shelf = lifecycle_warnings(a, catalog, revisit)
+    if shelf:
+        lines += ["### Model lifecycle", ""] + [f"* {_cell(x)}" for x in shelf] + [""]
     lines += ["## Shortlist", "", "| Role | Model | Licence or provider | What applies to us |", "|---|---|---|---|"]
     for c in a.shortlist.candidates:
         m = catalog.model_by_id[c.model]

@@ -1,6 +1,8 @@
 """The Streamlit pages, driven with AppTest: one test per behaviour a user relies on."""
 
 import pytest
+
+from app_pages import ui
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -245,8 +247,22 @@ def test_catalog_reads_licences_against_the_users_scale():
 def test_catalog_provider_view_shows_data_terms():
     at = catalog_page()
     providers = next(d.value for d in at.dataframe if "Zero data retention" in d.value.columns)
-    assert len(providers) == 5
-    assert {"Trains on API data by default", "Regions", "Source", "Checked"} <= set(providers.columns)
+    assert len(providers) == len(ui.catalog().providers)
+    assert {"Trains on API data by default", "Regions", "DPA offered", "Attestations (on its own pages)", "Source", "Checked"} <= set(providers.columns)
+    kinds = set(providers["Kind"])
+    assert {"the lab's own API", "cloud endpoint", "inference provider", "aggregator (resale)"} <= kinds
+    anthropic = providers[providers["Seller"].str.contains("Anthropic")].iloc[0]
+    assert "SOC 2" in anthropic["Attestations (on its own pages)"]
+
+
+def test_catalog_filters_by_status_and_hides_retired_models_by_default():
+    at = catalog_page()
+    shown = models_table(at)
+    assert "retired" not in set(shown["Status"])
+    at.multiselect(key="cat_status").set_value(["retired"]).run()
+    retired = models_table(at)
+    assert len(retired) >= 1 and set(retired["Status"]) == {"retired"}
+    assert all(retired["Retires on"])
 
 
 def test_result_page_shows_the_shortlist_and_the_exclusions():

@@ -43,7 +43,8 @@ CASES = [
     ("mistral-modified-mit", "Mistral AI", None, "30m_to_240m", True, "Does not apply at your scale: the clause above $20 million in monthly revenue"),
     ("mistral-research-mrl", "Mistral AI", "under_1m", "under_1m", False, "does not allow commercial use"),
     ("apache-2.0", "OpenAI", "over_700m", "over_240m", True, "Attribution:"),
-    ("kimi-k2.7-code-modified-mit", "Moonshot AI", "under_1m", "under_1m", False, "have not been read"),
+    ("kimi-k2.7-code-modified-mit", "Moonshot AI", "under_1m", "under_1m", True, "Does not apply at your scale: the clause above 100 million in monthly active users"),
+    ("minimax-m2.7-license", "MiniMax", "under_1m", "under_1m", False, "does not allow commercial use"),
 ]
 
 
@@ -88,6 +89,7 @@ def test_provider_without_zero_retention_is_blocked_only_under_a_contract_bounda
 def test_plain_words_clauses_cover_every_field():
     lic = load_catalog().license_by_id["llama4-community"]
     topics = [t for t, _ in license_clauses(lic, "Meta")]
-    assert topics == ["Commercial use", "Threshold", "Attribution", "Acceptable use", "Derivatives", "Outputs", "Patents", "Open source"]
+    assert topics == ["Commercial use", "Threshold", "Attribution", "Acceptable use", "Derivatives", "Outputs", "Patents", "Regional restriction", "Open source"]
     text = " ".join(s for _, s in license_clauses(lic, "Meta"))
     assert "Above 700 million in monthly active users: a separate licence from Meta is needed" in text
+    assert "EU, for its multimodal models" in text

@@ -202,3 +202,26 @@ def test_cli_report_bad_input(args, message, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, err = run("report", *args)
     assert code == 2 and message in err
+
+
+def test_pdf_and_decision_record_say_when_a_recommended_model_retires_before_the_revisit_date(monkeypatch):
+    import grid.report
+    from grid.assessment import assess, lifecycle_warnings
+    from grid.catalog import Catalog, load_catalog
+
+    state = AnswerFile(profile="ship_fast", answers=dict(P["ship_fast"].answers), checklist={}, revisit=date(2027, 9, 1))
+    a = assess(state.answers, state.checklist, today=TODAY)
+    cat = load_catalog()
+    model_id = a.shortlist.candidates[0].model
+    name = cat.model_by_id[model_id].name
+    models = tuple(
+        m.model_copy(update={"status": "deprecated", "retires_on": date(2027, 3, 1), "lifecycle_source": m.sources[0]}) if m.id == model_id else m
+        for m in cat.models
+    )
+    aged = Catalog(licenses=cat.licenses, providers=cat.providers, models=models)
+    expected = f"{name} retires on 2027-03-01, before this decision's revisit date (2027-09-01)"
+    assert any(expected in w for w in lifecycle_warnings(a, aged, date(2027, 9, 1)))
+    assert not any("before this decision" in w for w in lifecycle_warnings(a, aged, date(2027, 1, 1)))
+    monkeypatch.setattr(grid.report, "load_catalog", lambda: aged)
+    assert expected in decision_record(state, today=TODAY, base=BASE, assessment=a)
+    assert expected in pdf_text(pdf_report(state, today=TODAY, base=BASE, catalog=aged, assessment=a))

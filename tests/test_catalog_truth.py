@@ -1,0 +1,255 @@
+"""Catalog truth: the audited facts, lifecycle, sellers, primary sources, sizing arithmetic and the
+pinned price-list cross-check. The golden file pins the licence facts that change a decision."""
+
+import io
+import os
+from datetime import date
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grid.assessment import assess, retired_in_outputs
+from grid.catalog import Catalog, load_catalog, load_primary_sources, parse_catalog_text, read_catalog
+from grid.cli import main
+from grid.cost import load_cost_data, sizing
+from grid.pricelist import diff, load_review, load_snapshot, normalize
+from grid.questionnaire import load_questionnaire
+from tests.conftest import ROOT
+
+CAT = load_catalog()
+DATA = load_cost_data()
+Q = load_questionnaire()
+GOLDEN = ROOT / "tests" / "golden" / "licence_facts.yaml"
+SMALL_TEXT = (ROOT / "tests" / "catalogs" / "valid_small.yaml").read_text()
+TEST_PRIMARY = load_primary_sources(ROOT / "tests" / "catalogs" / "primary_sources.yaml")
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    return main(list(argv), out=out, err=err), out.getvalue(), err.getvalue()
+
+
+# ----------------------------------------------------------------------------- golden licence facts
+def licence_facts(catalog: Catalog) -> dict:
+    """The clauses that change an architect's decision, per licence."""
+    return {
+        lic.id: {
+            "commercial_use": lic.commercial_use,
+            "thresholds": [f"{t.metric} > {t.value}: {t.consequence}" for t in lic.thresholds],
+            "geographic_restrictions": [f"{g.region} ({g.scope})" for g in lic.geographic_restrictions],
+            "outputs_to_train_other_models": lic.outputs_to_train_other_models,
+            "acceptable_use_policy": lic.acceptable_use_policy,
+            "patent_grant": lic.patent_grant,
+            "used_by": sorted(m.id for m in catalog.models if m.license == lic.id),
+        }
+        for lic in catalog.licenses
+    }
+
+
+def test_licence_facts_match_the_golden_file():
+    facts = licence_facts(CAT)
+    if os.environ.get("GRID_UPDATE_GOLDEN"):
+        GOLDEN.write_text(
+            "# The licence facts that change a decision, pinned. Regenerate after a reviewed catalog edit:\n"
+            "#   GRID_UPDATE_GOLDEN=1 pytest tests/test_catalog_truth.py\n"
+            + yaml.safe_dump(facts, sort_keys=True, allow_unicode=True, width=120),
+            encoding="utf-8",
+        )
+    assert facts == yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_every_licence_is_used_by_a_model():
+    unused = [lic.id for lic in CAT.licenses if not any(m.license == lic.id for m in CAT.models)]
+    assert unused == []
+
+
+# ----------------------------------------------------------------------------- the audited facts
+def test_the_audited_licence_facts():
+    lic = CAT.license_by_id
+    assert CAT.model_by_id["nemotron-3-ultra"].license == "openmdw-1.1"
+    assert lic["openmdw-1.1"].commercial_use == "yes" and lic["openmdw-1.1"].patent_grant == "express"
+    m25 = lic["minimax-m2.5-license"]
+    assert CAT.model_by_id["minimax-m2.5"].license == "minimax-m2.5-license"
+    assert m25.acceptable_use_policy is True and not any(t.consequence == "display_attribution" for t in m25.thresholds)
+    assert any("LICENSE-MODEL" in s.url for s in m25.sources)
+    m27 = lic["minimax-m2.7-license"]
+    assert (m27.acceptable_use_policy, m27.outputs_to_train_other_models, m27.patent_grant) == (True, "not_addressed", "none_express")
+    eu = [g for g in lic["llama4-community"].geographic_restrictions if g.region == "eu"]
+    assert eu and eu[0].scope == "multimodal" and "European Union" in eu[0].text
+    assert "Tongyi%20Qianwen%20LICENSE%20AGREEMENT" in lic["tongyi-qianwen"].sources[0].url
+    assert any("creativecommons" in s.url and "by-nc/4.0" in s.url for s in lic["cc-by-nc-4.0"].sources)
+
+
+def test_the_audited_model_facts():
+    m = CAT.model_by_id
+    assert m["kimi-k2.7-code"].reference_price.cached_input_usd_per_mtok == pytest.approx(0.19)
+    assert "video" in m["kimi-k2.5"].modalities
+    for added in ("claude-mythos-preview", "gpt-5-4", "qwen3.6-plus", "qwen3.6-max"):
+        assert added in m, added
+    assert m["magistral-medium-1-2"].status == "retired" and m["mistral-medium-3-1"].status == "retired"
+    assert not any(p.seller == "mistral" for p in m["devstral-2-123b"].prices), "Devstral 2's first-party API is retired"
+    assert not any("0711" in (p.notes or "") and p.seller == "moonshot" for p in m["kimi-k2-instruct"].prices)
+
+
+def test_batch_discounts_are_catalogued_so_batch_share_changes_costs():
+    with_batch = [m.id for m in CAT.models if any(p.batch_discount for p in m.prices)]
+    assert len(with_batch) >= 10
+    code, out, _ = run("cost", "--tokens-per-day", "30000000", "--closed", "claude-opus-5-5", "--json")
+    code2, out2, _ = run("cost", "--tokens-per-day", "30000000", "--closed", "claude-opus-5-5", "--batch-share", "1", "--json")
+    assert code == code2 == 0
+    import json
+
+    assert json.loads(out2)["closed_api"]["monthly_usd"] < json.loads(out)["closed_api"]["monthly_usd"]
+
+
+def test_reference_price_is_the_labs_own_and_never_an_aggregators():
+    for m in CAT.models:
+        ref = m.reference_price
+        assert ref is None or ref.kind == "first_party", m.id
+        best = m.best_price
+        assert best is None or best.kind != "aggregator", m.id
+
+
+def test_every_seller_states_its_kind_and_sources_and_the_majors_have_attestations():
+    kinds = {p.kind for p in CAT.providers}
+    assert {"first_party", "hyperscaler", "inference_provider", "aggregator"} <= kinds
+    assert {"aws-bedrock", "azure-foundry", "google-vertex"} <= set(CAT.provider_by_id)
+    assert len([p for p in CAT.providers if p.kind == "inference_provider"]) >= 5
+    for pid in ("openai", "anthropic", "xai"):
+        assert CAT.provider_by_id[pid].attestations, pid
+    served = {p.seller for m in CAT.models for p in m.prices}
+    assert {"aws-bedrock", "azure-foundry", "google-vertex", "together", "fireworks"} <= served
+
+
+# ----------------------------------------------------------------------------- what the check refuses
+def _problems(text: str) -> list[str]:
+    return list(parse_catalog_text(text, "x.yaml", TEST_PRIMARY).problems)
+
+
+def test_check_refuses_a_model_with_no_status():
+    text = SMALL_TEXT.replace("  status: ga\n", "", 1)
+    assert any("(open-text).status: required key is missing" in p for p in _problems(text))
+
+
+def test_check_refuses_a_price_row_without_a_seller_or_with_an_unknown_one():
+    no_seller = SMALL_TEXT.replace("{seller: host, ", "{", 1)
+    assert any("prices[0].seller: required key is missing" in p for p in _problems(no_seller))
+    unknown = SMALL_TEXT.replace("{seller: host, ", "{seller: nobody, ", 1)
+    assert any("unknown seller 'nobody'" in p for p in _problems(unknown))
+
+
+def test_check_refuses_verified_on_a_source_outside_the_primary_list():
+    text = SMALL_TEXT.replace('url: "https://example.org/open-text"', 'url: "https://someblog.example.com/open-text"', 1)
+    assert any("(open-text).confidence: 'verified' needs at least one source on the owner's own site" in p for p in _problems(text))
+    row = SMALL_TEXT.replace('source: "https://example.org/p1"', 'source: "https://aggregator.example.net/p1"', 1)
+    assert any("prices[0].confidence: 'verified' needs the seller's own page" in p for p in _problems(row))
+
+
+def test_check_refuses_a_retired_model_without_a_date_or_a_source():
+    text = SMALL_TEXT.replace("  status: ga\n", "  status: retired\n", 1)
+    problems = " ".join(_problems(text))
+    assert "needs a lifecycle_source" in problems and "a retired model needs its retires_on date" in problems
+
+
+def test_check_refuses_a_retired_model_in_a_profiles_output():
+    closed_default = str(DATA.defaults.closed_model.value)
+    models = tuple(
+        m.model_copy(update={"status": "retired", "retires_on": date(2026, 1, 1), "lifecycle_source": m.sources[0]}) if m.id == closed_default else m
+        for m in CAT.models
+    )
+    cat = Catalog(licenses=CAT.licenses, providers=CAT.providers, models=models)
+    problems = retired_in_outputs(cat, DATA, today=date(2026, 12, 1))
+    assert any(f"{closed_default} is retired" in p for p in problems)
+    assert retired_in_outputs(CAT, DATA, today=date(2026, 12, 1)) == []
+
+
+def test_cli_check_of_the_shipped_catalog_includes_the_profile_audit():
+    code, out, _ = run("catalog", "check")
+    assert code == 0 and ": OK, " in out
+
+
+answer_sets = st.fixed_dictionaries({}, optional={q.id: st.sampled_from([o.id for o in q.options]) for q in Q.questions})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer_sets)
+def test_no_retired_model_is_ever_shortlisted_or_costed(answers):
+    a = assess(answers, today=date(2026, 12, 1))
+    used = {c.model for c in a.shortlist.candidates} | set(a.suggested_models.values())
+    if a.costs is not None:
+        for opt in (a.costs.closed_api, a.costs.rented_open, a.costs.self_hosted, a.costs.hybrid):
+            used.update((opt.model or "").split(" + "))
+    assert not [m for m in used if m in CAT.model_by_id and CAT.model_by_id[m].retired]
+
+
+# ----------------------------------------------------------------------------- sizing arithmetic
+def test_every_footprint_holds_its_model_and_the_basis_shows_the_arithmetic():
+    for f in DATA.footprints:
+        m, g = CAT.model_by_id[f.model], DATA.gpu(f.gpu)
+        sz = sizing(f, m, g, DATA.defaults)
+        if sz is None:
+            continue
+        assert f.gpus_per_replica >= sz.min_gpus, (f.model, f.gpu)
+        assert "parameters ×" in sz.text and "KV-cache headroom" in sz.text
+
+
+def test_deepseek_v4_pro_at_fp8_does_not_fit_eight_h200s():
+    f = next(f for f in DATA.footprints if f.model == "deepseek-v4-pro" and f.gpu == "h200-141gb")
+    fp8 = f.model_copy(update={"weight_bytes_per_param": 1.0, "precision": "FP8"})
+    sz = sizing(fp8, CAT.model_by_id["deepseek-v4-pro"], DATA.gpu("h200-141gb"), DATA.defaults)
+    assert sz.weights_gb == pytest.approx(1600) and sz.min_gpus > 8
+    from grid.cost import parse_cost_data
+    from grid.errors import InvalidData
+
+    raw = yaml.safe_load((ROOT / "data" / "costs.yaml").read_text())
+    for fp in raw["footprints"]:
+        if fp["model"] == "deepseek-v4-pro" and fp["gpu"] == "h200-141gb":
+            fp["weight_bytes_per_param"] = 1.0
+    with pytest.raises(InvalidData, match="deepseek-v4-pro on h200-141gb.*cannot hold the model"):
+        parse_cost_data(raw, "costs.yaml", CAT)
+
+
+def test_gpu_default_rates_are_on_demand_and_never_serverless():
+    for g in DATA.gpus:
+        assert g.default_price.commitment == "on_demand", g.id
+    l40s = DATA.gpu("l40s-48gb")
+    on_demand = sorted(p.hourly_usd for p in l40s.prices if p.commitment == "on_demand")
+    assert l40s.default_price.hourly_usd <= on_demand[len(on_demand) // 2]
+
+
+# ----------------------------------------------------------------------------- pinned price list
+def test_names_normalise_across_the_lists_styles():
+    assert normalize("fireworks_ai/accounts/fireworks/models/kimi-k2p5") == normalize("kimi-k2.5")
+    assert normalize("global.anthropic.claude-opus-5-5") == "claude-opus-5-5"
+    assert normalize("meta.llama3-3-70b-instruct-v1:0") == "llama3-3-70b-instruct"
+    assert normalize("gpt-5.5") == normalize("gpt-5-5")
+
+
+def test_catalog_diff_has_no_unreviewed_disagreement_and_no_stale_review():
+    result = diff(CAT, load_snapshot(), load_review())
+    assert result.compared > 50
+    assert [d.line() for d in result.unexplained] == []
+    assert [r.model for r in result.stale_reviews] == []
+
+
+def test_catalog_diff_reports_a_changed_price_and_a_row_the_list_lacks(tmp_path):
+    import json
+
+    snap = load_snapshot()
+    key = next(k for k, v in snap.items() if v.get("litellm_provider") == "anthropic" and normalize(k) == "claude-opus-5-5")
+    snap[key] = {**snap[key], "output_cost_per_token": snap[key]["output_cost_per_token"] * 2}
+    path = tmp_path / "prices.json"
+    path.write_text(json.dumps({"models": snap}))
+    code, out, _ = run("catalog", "diff", str(path))
+    assert code == 1
+    assert "NOT REVIEWED  claude-opus-5-5 @ anthropic output_usd_per_mtok" in out
+    assert "Not in the list:" in out
+
+
+def test_catalog_diff_refuses_a_broken_snapshot_in_one_line(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    code, _, err = run("catalog", "diff", str(bad))
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "not a JSON price list" in err
