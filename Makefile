@@ -23,6 +23,7 @@ run: $(STAMP) system
 test: $(STAMP)
 	@bash scripts/system-deps --with-browser
 	$(PY) -m grid catalog check
+	$(PY) -m grid catalog diff --quiet
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -302,7 +302,7 @@ class Catalog:
         newest = self.newest_checked
         return (
             f"{len(self.models)} models ({n_open} open-weight, {len(self.models) - n_open} closed), "
-            f"{len(self.licenses)} licences, {len(self.providers)} providers"
+            f"{len(self.licenses)} licences, {len(self.providers)} sellers"
             + (f"; newest check {newest.isoformat()}" if newest else "")
         )
 

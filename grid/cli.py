@@ -291,11 +291,11 @@ def cmd_catalog_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
               f"{len(result.unexplained)} not reviewed; {len(result.not_carried)} row(s) the list does not carry.", file=out)
         for d in result.unexplained:
             print(f"  NOT REVIEWED  {d.line()}", file=out)
-        for d, r in result.explained:
+        for d, r in [] if args.quiet else result.explained:
             print(f"  reviewed ({r.right} right)  {d.line()}: {r.why}", file=out)
         for r in result.stale_reviews:
             print(f"  STALE REVIEW  {r.model} {r.seller or ''} {r.field}: the list now agrees or no longer carries it; remove the line", file=out)
-        if result.not_carried:
+        if result.not_carried and not args.quiet:
             print("  Not in the list: " + ", ".join(result.not_carried), file=out)
     return 1 if result.unexplained or result.stale_reviews else 0
 
@@ -308,9 +308,9 @@ def cmd_catalog_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(catalog.summary(), file=out)
     for m in catalog.models:
         terms = m.license if m.weights == "open" else m.provider
-        price = m.best_price
-        cost = f"${price.input_usd_per_mtok:g}/${price.output_usd_per_mtok:g}" if price else "no price"
-        print(f"  {m.id:<32} {m.weights:<6} {terms:<30} {m.tier:<9} {cost}", file=out)
+        price = m.reference_price or m.best_price
+        cost = f"${price.input_usd_per_mtok:g}/${price.output_usd_per_mtok:g} ({price.seller})" if price else "no price"
+        print(f"  {m.id:<32} {m.weights:<6} {m.status:<10} {terms:<30} {m.tier:<9} {cost}", file=out)
     return 0
 
 
@@ -429,6 +429,7 @@ def build_parser() -> argparse.ArgumentParser:
     dif = csub.add_parser("diff", help="compare prices, context windows and modalities with a pinned public price list; exit 1 on an unreviewed disagreement")
     dif.add_argument("snapshot", nargs="?", metavar="SNAPSHOT", help="a LiteLLM model-price JSON file (default: the pinned snapshot in tests/data)")
     dif.add_argument("--json", action="store_true", help="one JSON object")
+    dif.add_argument("--quiet", action="store_true", help="print only the summary and what needs a review")
     dif.set_defaults(func=cmd_catalog_diff)
     sch = csub.add_parser("schema", help="print the catalog's JSON Schema")
     sch.set_defaults(func=cmd_catalog_schema)

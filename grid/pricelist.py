@@ -128,7 +128,7 @@ def normalize(name: str) -> str:
     n = ".".join(parts)
     n = re.sub(r"(?<=\d)p(?=\d)", ".", n)
     n = re.sub(r"[-_:.]?v\d+[:.]\d+$", "", n)  # Bedrock's version suffix (-v1:0)
-    return re.sub(r"[._:\s]+", "-", n).strip("-")
+    return re.sub(r"[-._:\s]+", "", n)
 
 
 def _region_of(key: str) -> str:

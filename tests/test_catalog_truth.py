@@ -222,8 +222,8 @@ def test_gpu_default_rates_are_on_demand_and_never_serverless():
 # ----------------------------------------------------------------------------- pinned price list
 def test_names_normalise_across_the_lists_styles():
     assert normalize("fireworks_ai/accounts/fireworks/models/kimi-k2p5") == normalize("kimi-k2.5")
-    assert normalize("global.anthropic.claude-opus-5-5") == "claude-opus-5-5"
-    assert normalize("meta.llama3-3-70b-instruct-v1:0") == "llama3-3-70b-instruct"
+    assert normalize("global.anthropic.claude-opus-5-5") == normalize("claude-opus-5-5")
+    assert normalize("meta.llama3-3-70b-instruct-v1:0") == normalize("llama-3.3-70b-instruct")
     assert normalize("gpt-5.5") == normalize("gpt-5-5")
 
 
@@ -238,7 +238,7 @@ def test_catalog_diff_reports_a_changed_price_and_a_row_the_list_lacks(tmp_path)
     import json
 
     snap = load_snapshot()
-    key = next(k for k, v in snap.items() if v.get("litellm_provider") == "anthropic" and normalize(k) == "claude-opus-5-5")
+    key = next(k for k, v in snap.items() if v.get("litellm_provider") == "anthropic" and normalize(k) == normalize("claude-opus-5-5"))
     snap[key] = {**snap[key], "output_cost_per_token": snap[key]["output_cost_per_token"] * 2}
     path = tmp_path / "prices.json"
     path.write_text(json.dumps({"models": snap}))
