@@ -31,6 +31,16 @@ def _money(x):
     return f"${x:,.2f}" if x is not None else "—"
 
 
+def sources_table(sources, key):
+    """Where an entry's facts were read, each a link with its checked date."""
+    st.dataframe(
+        pd.DataFrame([{"Source": x.url, "Checked": x.checked.isoformat()} for x in sources]),
+        hide_index=True,
+        key=key,
+        column_config={"Source": st.column_config.LinkColumn("Source")},
+    )
+
+
 def _price_text(p):
     if p is None:
         return "—"
@@ -159,12 +169,7 @@ with licences_tab:
     if lic.notes:
         st.markdown("**Notes**")
         st.text(lic.notes)
-    st.dataframe(
-        pd.DataFrame([{"Source": s.url, "Checked": s.checked.isoformat()} for s in lic.sources]),
-        hide_index=True,
-        key="cat_license_sources",
-        column_config={"Source": st.column_config.LinkColumn("Source")},
-    )
+    sources_table(lic.sources, "cat_license_sources")
 
 with providers_tab:
     st.markdown(
@@ -207,12 +212,7 @@ with providers_tab:
         st.caption(f"{KIND_LABEL[p.kind]} · confidence: {p.confidence} · last checked {newest_source_check(p).isoformat()}")
         if p.notes:
             st.text(p.notes)
-        st.dataframe(
-            pd.DataFrame([{"Source": x.url, "Checked": x.checked.isoformat()} for x in p.sources]),
-            hide_index=True,
-            key="cat_seller_sources",
-            column_config={"Source": st.column_config.LinkColumn("Source")},
-        )
+        sources_table(p.sources, "cat_seller_sources")
         sold = [
             {
                 "Model": m.name,
