@@ -1,8 +1,5 @@
-"""One whole assessment: the scored result, the shortlist and the costs, as the shells show them.
-
-``assess`` adds one reason to the result that cites the cost comparison at the user's volume,
-so that the page, the CLI and the reports all say what the options cost where the user is.
-"""
+"""One whole assessment: the allowed options, their costs, the call that follows from both, the
+shortlist and the explanation, composed in one downward pass (see ``assess``)."""
 
 from __future__ import annotations
 
@@ -13,13 +10,17 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict
 
 from grid.catalog import Catalog, load_catalog
-from grid.cost import CostData, CostInputs, CostReport, InvalidCostInput, cost_report, load_cost_data, shortlist_models
-from grid.engine import Reason, Result, score
+from grid.cost import Assumption, CostData, CostInputs, CostReport, InvalidCostInput, OptionCost, break_even, load_cost_data, resolve
+from grid.engine import Result, score
+from grid.options import OPTION_LABEL, Facts, Option, World
 from grid.questionnaire import Questionnaire, load_questionnaire
 from grid.shortlist import Shortlist, build_shortlist
 
 
 class Assessment(BaseModel):
+    """One result object: the call, the options allowed and forbidden, the costs that compare them,
+    the shortlist and the reasons. The page, the PDF, the decision record and the CLI render it."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     result: Result
@@ -27,38 +28,93 @@ class Assessment(BaseModel):
     costs: Optional[CostReport]
     cost_problem: Optional[str]
     suggested_models: dict[str, str] = {}
+    revisit: Optional[date] = None
 
 
-def _volume(tokens: float) -> str:
-    for size, word in ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
-        if tokens >= size:
-            n = tokens / size
-            return f"{n:.0f} {word}" if n >= 10 or n == int(n) else f"{n:.1f} {word}"
-    return f"{tokens:.0f}"
+def _option_cost(key: str, o: Option, catalog: Catalog) -> OptionCost:
+    p = o.pick
+    detail = p.detail if p is not None else (o.note or (o.blocked_by[0].text if o.blocked_by else "not priced"))
+    if p is not None and o.note:
+        detail += f". {o.note}"
+    seller = None
+    seller_name = None
+    if p is not None:
+        if key == "self_hosted":
+            seller, seller_name = "self", "your own GPUs"
+        elif key == "hybrid":
+            seller = " + ".join(x.seller.id if x.seller else "self" for x in o.parts)
+            seller_name = " + ".join(x.seller.name if x.seller else "your own GPUs" for x in o.parts)
+        elif p.seller is not None:
+            seller, seller_name = p.seller.id, p.seller.name
+    model = p.model.id if p else None
+    if key == "hybrid" and len(o.parts) == 2:
+        model = f"{o.parts[0].model.id} + {o.parts[1].model.id}"
+    return OptionCost(
+        option=key,
+        label=OPTION_LABEL[key],
+        monthly_usd=p.monthly if (p is not None and o.allowed) else None,
+        model=model,
+        gpu=p.footprint.gpu if (p is not None and p.footprint is not None and key in ("self_hosted", "hybrid")) else None,
+        detail=detail,
+        available=o.priced,
+        allowed=o.allowed,
+        blocked_by=list(o.blocked_by),
+        seller=seller,
+        seller_name=seller_name,
+        tier=p.model.tier if p else None,
+        monthly_usd_low=o.low if o.allowed else None,
+        monthly_usd_high=o.high if o.allowed else None,
+    )
 
 
-def cost_reason(report: CostReport, answers: Mapping[str, str]) -> Reason:
-    parts = []
-    for opt in (report.closed_api, report.rented_open, report.self_hosted, report.hybrid):
-        if opt.monthly_usd is not None:
-            parts.append(f"{opt.label} ${opt.monthly_usd:,.0f}")
-    text = f"At {_volume(report.tokens_per_day)} tokens a day, a month costs: " + "; ".join(parts) + "."
-    if report.break_even_tokens_per_day is not None:
-        text += f" Self-hosting breaks even with the closed API at {_volume(report.break_even_tokens_per_day)} tokens a day"
-        text += " (you are above it)." if report.tokens_per_day >= report.break_even_tokens_per_day else " (you are below it)."
-    else:
-        text += " Self-hosting does not break even with the closed API between 100 thousand and 10 billion tokens a day."
-    answer = answers.get("daily_tokens", "not answered")
-    return Reason(
-        question="daily_tokens",
-        answer=answer,
-        text=text,
-        axis="cost",
-        question_label="Cost at your volume",
-        answer_label=f"{_volume(report.tokens_per_day)} tokens a day",
-        contribution=0.0,
-        direction="neutral",
-        kind="cost",
+def cost_report_of(facts: Facts, inputs: CostInputs, answers: Mapping[str, str], catalog: Catalog, data: CostData) -> CostReport:
+    """The cost report of an assessment: the five options as the options step priced them, the
+    break-evens of the self-hosted pick against the closed and the rented picks, and every assumption."""
+    opts = facts.options
+    cl = opts["closed_api"] if opts["closed_api"].priced else opts["closed_cloud"]
+    closed_pick = (opts[facts.cheapest_closed] if facts.cheapest_closed else cl).pick
+    sh = opts["self_hosted"].pick
+    rented = opts["rented_open"].pick
+    open_model = sh.model.id if sh else (rented.model.id if rented else None)
+    update: dict = {}
+    if closed_pick is not None:
+        update["closed_model"] = closed_pick.model.id
+    if open_model is not None:
+        update["open_model"] = open_model
+    if sh is not None and sh.footprint is not None and inputs.gpu is None:
+        update["gpu"] = sh.footprint.gpu
+    be = be_r = None
+    why = why_r = "Not computed: an option is missing."
+    assumptions = []
+    try:
+        r = resolve(inputs.model_copy(update=update), answers, catalog, data)
+        assumptions = list(r.assumptions)
+        if closed_pick is not None and closed_pick.price is not None:
+            be, why = break_even(r, closed_pick.price)
+        if rented is not None and rented.price is not None and sh is not None:
+            be_r, why_r = break_even(r, rented.price)
+    except InvalidCostInput as e:
+        why = why_r = f"Not computed: {e.message}"
+    if facts.tokens_range:
+        lo, hi = facts.tokens_range
+        assumptions.insert(0, Assumption(name="tokens_per_day_range", value=f"{lo:,.0f} to {hi:,.0f}", source="volume not known: every option is also priced at both ends of this range"))
+    priced = {k: o.monthly for k, o in opts.items() if o.priced}
+    return CostReport(
+        tokens_per_day=facts.tokens_per_day,
+        closed_api=_option_cost("closed_api", opts["closed_api"], catalog),
+        closed_cloud=_option_cost("closed_cloud", opts["closed_cloud"], catalog),
+        rented_open=_option_cost("rented_open", opts["rented_open"], catalog),
+        self_hosted=_option_cost("self_hosted", opts["self_hosted"], catalog),
+        hybrid=_option_cost("hybrid", opts["hybrid"], catalog),
+        break_even_tokens_per_day=be,
+        break_even_reason=why,
+        break_even_vs_rented_tokens_per_day=be_r,
+        break_even_vs_rented_reason=why_r,
+        cheapest=min(priced, key=priced.get) if priced else None,  # type: ignore[arg-type]
+        cheapest_allowed=facts.cheapest_allowed,
+        capability_note=facts.capability_note,
+        tokens_per_day_range=facts.tokens_range,
+        assumptions=assumptions,
     )
 
 
@@ -68,28 +124,43 @@ def assess(
     costs: Optional[CostInputs] = None,
     *,
     today: Optional[date] = None,
+    revisit: Optional[date] = None,
     questionnaire: Optional[Questionnaire] = None,
     catalog: Optional[Catalog] = None,
     cost_data: Optional[CostData] = None,
 ) -> Assessment:
+    """answers → options (constraints × catalog × sellers) → costs of the allowed options → axes
+    (the cost axis from those costs) → decide → deployment → explanation. One downward pass."""
     q = questionnaire or load_questionnaire()
     catalog = catalog or load_catalog()
-    result = score(answers, checklist, questionnaire=q)
-    shortlist = build_shortlist(result, answers, catalog, q, today or date.today())
-    report: Optional[CostReport] = None
-    problem: Optional[str] = None
-    suggested: dict[str, str] = {}
     data = cost_data or load_cost_data()
+    today = today or date.today()
+    revisit = revisit or _six_months_on(today)
+    inputs = costs or CostInputs()
     try:
-        suggested = shortlist_models(shortlist.candidates, catalog, data)
-        report = cost_report(costs or CostInputs(), answers, catalog, data, suggested)
+        world = World(q, catalog, data, inputs, today, revisit)
     except InvalidCostInput as e:
-        problem = f"Costs not computed: {e.message}"
-    if report is not None:
-        driving = [r for r in result.reasons if r.contribution]
-        rest = [r for r in result.reasons if not r.contribution]
-        result = result.model_copy(update={"reasons": [*driving, cost_reason(report, answers), *rest]})
-    return Assessment(result=result, shortlist=shortlist, costs=report, cost_problem=problem, suggested_models=suggested)
+        result = score(answers, checklist, questionnaire=q)
+        shortlist = build_shortlist(result, answers, catalog, q, today)
+        return Assessment(result=result, shortlist=shortlist, costs=None, cost_problem=f"Costs not computed: {e.message}", revisit=revisit)
+    result = score(answers, checklist, questionnaire=q, world=world)
+    facts = world.facts(answers)
+    shortlist = build_shortlist(result, answers, catalog, q, today, facts=facts)
+    report = cost_report_of(facts, inputs, answers, catalog, data)
+    suggested = {}
+    for key, name in (("closed_model", facts.cheapest_closed), ("open_model", facts.cheapest_open)):
+        if name and facts.options[name].pick is not None:
+            suggested[key] = facts.options[name].pick.model.id
+    return Assessment(result=result, shortlist=shortlist, costs=report, cost_problem=None, suggested_models=suggested, revisit=revisit)
+
+
+def _six_months_on(day: date) -> date:
+    import calendar
+
+    month = day.month + 6
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def lifecycle_warnings(a: Assessment, catalog: Catalog, revisit: date) -> list[str]:

@@ -98,6 +98,9 @@ class Footprint(Strict):
     kv_headroom: Optional[float] = Field(None, ge=0, le=10, description="KV-cache and activation memory as a share of the weights; null takes the default.")
     throughput_tokens_per_s: Optional[float] = Field(None, gt=0, description="Aggregate tokens/s one replica serves under load; null if no source gives one.")
     throughput_basis: str
+    throughput_kind: Literal["offline_max", "online"] = Field(
+        description="offline_max: a maximum-load offline benchmark (derated by defaults.online_derate); online: measured serving at interactive latency."
+    )
     basis: str
     sources: list[Source] = Field(min_length=1)
     confidence: Literal["verified", "secondary", "uncertain"]
@@ -116,6 +119,7 @@ class Defaults(Strict):
     min_replicas: Basis
     kv_headroom: Basis
     gpu_memory_usable: Basis
+    online_derate: Basis
     days_per_month: Basis
     hours_per_month: Basis
     closed_model: Basis
@@ -169,6 +173,20 @@ def sizing(f: Footprint, m: Model, g: Gpu, d: Defaults) -> Optional[Sizing]:
         f"({g.memory_gb:g} GB × {usable_share:.0%}), so at least {n} GPU{'s' if n != 1 else ''} per replica"
     )
     return Sizing(weights_gb=weights, needed_gb=needed, usable_gb_per_gpu=usable, min_gpus=n, text=text)
+
+
+def derate_of(f: Footprint, d: Defaults) -> float:
+    """The share of a published figure that online serving reaches: offline maxima are derated."""
+    return float(d.online_derate.value) if f.throughput_kind == "offline_max" else 1.0
+
+
+def throughput_source(f: Footprint, d: Defaults, gpus_override: Optional[int] = None) -> str:
+    text = f.throughput_basis
+    if f.throughput_kind == "offline_max":
+        text = f"{f.throughput_tokens_per_s:,.0f} tokens/s offline maximum × {float(d.online_derate.value):g} for online serving ({d.online_derate.basis}) Measured: {text}"
+    if gpus_override and gpus_override != f.gpus_per_replica:
+        text += f" Scaled by your {gpus_override} GPUs per replica against the footprint's {f.gpus_per_replica}, assuming throughput grows with GPUs."
+    return text
 
 
 def parse_cost_data(data: Any, source: str, catalog: Optional[Catalog] = None) -> CostData:
@@ -233,6 +251,9 @@ class CostInputs(BaseModel):
     min_replicas: Optional[int] = Field(None, ge=1, le=10_000)
     throughput_tokens_per_s: Optional[float] = Field(None, gt=0, le=1e9)
     hybrid_open: Optional[Literal["cheaper", "rented", "self_hosted"]] = None
+    closed_price_in: Optional[float] = Field(None, ge=0, le=10_000, description="A negotiated closed-model price, USD per million input tokens.")
+    closed_price_out: Optional[float] = Field(None, ge=0, le=10_000, description="A negotiated closed-model price, USD per million output tokens.")
+    gpus_per_replica: Optional[int] = Field(None, ge=1, le=1024, description="GPUs in one self-hosted replica (overrides the footprint).")
 
     def nonempty(self) -> dict[str, Any]:
         return {k: v for k, v in self.model_dump().items() if v is not None}
@@ -301,6 +322,19 @@ def _api_price(m: Model) -> Optional[Price]:
     return m.best_price
 
 
+def negotiated(p: Price, inputs: CostInputs) -> Price:
+    """The closed price with the user's negotiated input and output rates, where given."""
+    if inputs.closed_price_in is None and inputs.closed_price_out is None:
+        return p
+    update: dict[str, Any] = {"notes": "Your negotiated price."}
+    if inputs.closed_price_in is not None:
+        update["input_usd_per_mtok"] = inputs.closed_price_in
+        update["cached_input_usd_per_mtok"] = None
+    if inputs.closed_price_out is not None:
+        update["output_usd_per_mtok"] = inputs.closed_price_out
+    return p.model_copy(update=update)
+
+
 def seller_name(catalog: Catalog, p: Price) -> str:
     seller = catalog.provider_by_id.get(p.seller)
     return seller.name if seller else p.seller
@@ -351,7 +385,8 @@ def resolve(
         raise InvalidCostInput("closed_model", closed_id, f"unknown closed model {closed_id!r} (closed models: {known})")
     closed_price = _api_price(closed)
     if closed_price is None:
-        raise InvalidCostInput("closed_model", closed_id, f"{closed.name} has no verified price in the catalog")
+        raise InvalidCostInput("closed_model", closed_id, f"{closed.name} has no price in the catalog")
+    closed_price = negotiated(closed_price, inputs)
     note(
         "closed_model",
         closed.id,
@@ -409,7 +444,16 @@ def resolve(
     if throughput is not None:
         note("throughput_tokens_per_s", throughput, "your input")
     elif footprint is not None and footprint.gpu == gpu.id and footprint.throughput_tokens_per_s:
-        throughput = note("throughput_tokens_per_s", footprint.throughput_tokens_per_s, footprint.throughput_basis)
+        derate = derate_of(footprint, d)
+        throughput = footprint.throughput_tokens_per_s * derate
+        if inputs.gpus_per_replica and gpus_per_replica:
+            throughput *= inputs.gpus_per_replica / gpus_per_replica
+        throughput = note("throughput_tokens_per_s", round(throughput, 1), throughput_source(footprint, d, inputs.gpus_per_replica))
+    if inputs.gpus_per_replica is not None and footprint is not None and footprint.gpu == gpu.id:
+        sz = sizing(footprint, open_m, gpu, d)
+        if sz is not None and inputs.gpus_per_replica < sz.min_gpus:
+            raise InvalidCostInput("gpus_per_replica", inputs.gpus_per_replica, f"{inputs.gpus_per_replica} GPU(s) cannot hold {open_m.name}: {sz.text}")
+        gpus_per_replica = note("gpus_per_replica", inputs.gpus_per_replica, "your input")
 
     engineers = pick("engineers", inputs.engineers, d.engineers)
     yearly = pick("engineer_yearly_usd", inputs.engineer_yearly_usd, d.engineer_yearly_usd)
@@ -527,6 +571,16 @@ def self_hosting_gap(r: Resolved) -> str:
 
 
 # ----------------------------------------------------------------------------- the report
+class Block(BaseModel):
+    """An answer that rules an option out, in a plain sentence."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    question: str
+    answer: str
+    text: str
+
+
 class OptionCost(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -537,6 +591,13 @@ class OptionCost(BaseModel):
     gpu: Optional[str] = None
     detail: str
     available: bool
+    allowed: bool = True
+    blocked_by: list[Block] = []
+    seller: Optional[str] = None
+    seller_name: Optional[str] = None
+    tier: Optional[str] = None
+    monthly_usd_low: Optional[float] = None
+    monthly_usd_high: Optional[float] = None
 
 
 class CostReport(BaseModel):
@@ -549,6 +610,10 @@ class CostReport(BaseModel):
     rented_open: OptionCost
     self_hosted: OptionCost
     hybrid: OptionCost
+    closed_cloud: Optional[OptionCost] = None
+    cheapest_allowed: Optional[str] = None
+    capability_note: Optional[str] = None
+    tokens_per_day_range: Optional[tuple[float, float]] = None
     break_even_tokens_per_day: Optional[float]
     break_even_reason: str
     break_even_vs_rented_tokens_per_day: Optional[float]

@@ -60,13 +60,13 @@ class Axis(Strict):
 
 class Method(Strict):
     open_threshold: float = Field(gt=0, lt=100)
-    strong_lean: float = Field(gt=0, lt=100)
     clear_margin: float = Field(ge=0, lt=100)
+    cost_comparison_weight: float = Field(gt=0, description="How much the cost comparison counts on the cost axis, like a question's weight.")
 
 
 class Constraint(Strict):
     id: str
-    floor: Literal["hybrid", "open"] = Field(description="The lowest recommendation allowed.")
+    floor: Literal["closed", "hybrid", "open"] = Field(description="The lowest recommendation allowed (closed: no floor; the constraint works through the options it rules out).")
     deployment: Optional[Deployment] = None
     text: str
 
@@ -95,7 +95,9 @@ class ChecklistItem(Strict):
 
 
 class OpenDeployment(Strict):
-    self_hosted_when: list[Condition]
+    self_hosted_required_when: list[Condition] = Field(
+        description="Rules under which an open call must be self-hosted whatever the costs; otherwise the cheaper allowed of rented and self-hosted."
+    )
 
 
 class Questionnaire(Strict):
@@ -157,7 +159,7 @@ class Questionnaire(Strict):
                         if o not in options[qid]:
                             problems.append(f"{where}: question {qid!r} has no option {o!r}")
 
-        check_conditions("open_deployment.self_hosted_when", self.open_deployment.self_hosted_when)
+        check_conditions("open_deployment.self_hosted_required_when", self.open_deployment.self_hosted_required_when)
         for item in self.checklist:
             for answer, rules in item.suggest.items():
                 check_conditions(f"checklist {item.id!r} suggest {answer}", rules)

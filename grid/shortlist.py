@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Optional
+from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict
 
@@ -118,7 +118,10 @@ def build_shortlist(
     catalog: Catalog,
     q: Questionnaire,
     today: Optional[date] = None,
+    facts: Any = None,
 ) -> Shortlist:
+    """Candidates per role. With ``facts`` (the options step), a model that no allowed option can
+    buy is excluded with the rule in its way, and each role leads with the model the costs price."""
     today = today or date.today()
     scale = Scale.from_answers(answers, q)
     roles = {"open": [("primary", "open")], "closed": [("primary", "closed")], "hybrid": [("volume", "open"), ("frontier", "closed")]}[
@@ -152,9 +155,13 @@ def build_shortlist(
                 flags.append(m.lifecycle_note())  # type: ignore[arg-type]
             if weights == "open":
                 flags.extend(geo_flags(catalog.license_by_id[m.license], m, answers))  # type: ignore[index]
+            if facts is not None and m.id not in facts.allowed_models.get(weights, frozenset()):
+                excluded.append(Excluded(model=m.id, name=m.name, role=role, reason=facts.why_not.get(m.id, "No option your answers allow can buy it.")))
+                continue
             flags.extend(reading.flags)
             kept.append((m, flags))
-        kept.sort(key=lambda mf: _rank_key(mf[0], desired))
+        lead = facts.lead(role if role != "primary" else weights) if facts is not None else None
+        kept.sort(key=lambda mf: (mf[0].id != lead, _rank_key(mf[0], desired)))
         for m, flags in kept[: PER_ROLE[role]]:
             price = _price(m)
             model_flags = list(flags)
