@@ -330,7 +330,7 @@ def decide(c: _Compiled, answers: Mapping[str, str], confirmed: Mapping[str, str
 
 def deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], stop: Optional[ChecklistItem], facts: Any) -> tuple:
     """The deployment among the allowed options: (deployment, seller, option key, monthly, reason)."""
-    if facts is None:
+    if facts is None or not getattr(facts, "options", None):
         dep: Deployment = {"closed": "managed_api", "hybrid": "router"}.get(rec, "rented_open_weights")  # type: ignore[assignment]
         if rec == "open" and any(_matches(rule, answers) for rule in q.open_deployment.self_hosted_required_when):
             dep = "self_hosted"
@@ -416,8 +416,15 @@ def deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], st
         )
         return dep, seller_of("hybrid"), "hybrid", h.monthly, DeploymentReason(text=text, question="ml_platform_team")
     text = f"A router: {h.pick.detail}, {_money(h.monthly)} a month." if h.pick else "A router between a closed frontier model and a cheaper model."
-    if facts.volume_side:
-        text += f" The volume side is {_LABEL[facts.volume_side].lower()}, the cheapest allowed for the volume."
+    if facts.volume_side and len(h.parts) == 2:
+        vol = h.parts[1]
+        how = {
+            "rented_open": f"open weights rented from {vol.seller.name if vol.seller else 'a seller'}",
+            "self_hosted": "open weights on your own GPUs",
+            "closed_api": f"a small closed model through {vol.seller.name if vol.seller else 'its vendor'}",
+            "closed_cloud": f"a small closed model through {vol.seller.name if vol.seller else 'your cloud'}",
+        }[facts.volume_side]
+        text += f" The volume side is {vol.model.name}, {how}: the cheapest allowed model that meets the volume's tier."
     return "router", seller_of("hybrid"), "hybrid", h.monthly, DeploymentReason(text=text)
 
 

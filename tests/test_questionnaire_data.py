@@ -12,8 +12,6 @@ from grid.questionnaire import QUESTIONNAIRE_PATH, parse_questionnaire
 # Share links and saved answers depend on these ids; changing one here means breaking them.
 CONTRACT = {
     "cost": {
-        "daily_tokens": {"under_1m": "closed", "1m_to_10m": "closed", "10m_to_100m": "open", "over_100m": "strongly_open", "unknown": "closed"},
-        "traffic_shape": {"steady": "open", "spiky": "closed", "unknown": "closed"},
         "spend_model": {"pay_per_use": "closed", "either": "neutral", "committed_capacity_ok": "open"},
     },
     "control": {
@@ -24,7 +22,6 @@ CONTRACT = {
     },
     "governance": {
         "governance_owner": {"vendor": "closed", "shared": "neutral", "in_house": "open"},
-        "vendor_attestations": {"required": "closed", "nice_to_have": "neutral", "not_needed": "open"},
         "audience": {"internal_staff": "open", "business_partners": "neutral", "public_consumers": "closed"},
         "auditability": {"not_needed": "neutral", "useful": "open", "required": "strongly_open"},
     },
@@ -40,6 +37,15 @@ CONTRACT = {
         "latency_budget": {"relaxed": "neutral", "interactive": "neutral", "real_time": "open"},
         "own_evals": {"yes": "open", "no": "closed"},
     },
+}
+# Questions that act through the options and the cost model, so they carry no lean of their own
+# (each answer counts once): their ids stay a public contract.
+UNSCORED = {
+    "daily_tokens": ("cost", ["under_1m", "1m_to_10m", "10m_to_100m", "over_100m", "unknown"]),
+    "traffic_shape": ("cost", ["steady", "spiky", "unknown"]),
+    "vendor_attestations": ("governance", ["required", "nice_to_have", "not_needed"]),
+    "cloud_platform": ("control", ["aws", "azure", "gcp", "other_cloud", "on_premises", "unknown"]),
+    "data_region": ("control", ["eu", "us", "uk", "other", "any", "unknown"]),
 }
 CONTEXT = {
     "monthly_active_users": ["under_1m", "1m_to_100m", "100m_to_700m", "over_700m"],
@@ -60,6 +66,15 @@ def test_contract_question_keeps_its_axis_options_and_leans(q, axis, qid, option
     assert all(o.reason for o in question.options)
 
 
+@pytest.mark.parametrize("qid", list(UNSCORED))
+def test_cost_inputs_and_filters_keep_their_ids_and_carry_no_lean(q, qid):
+    axis, options = UNSCORED[qid]
+    question = q.question_by_id[qid]
+    assert question.axis == axis and not question.scored
+    assert [o.id for o in question.options] == options
+    assert all(o.lean is None for o in question.options)
+
+
 @pytest.mark.parametrize("qid,options", CONTEXT.items())
 def test_context_questions_are_not_scored(q, qid, options):
     question = q.question_by_id[qid]
@@ -76,7 +91,7 @@ def test_checklist_items_in_order(q):
 def test_air_gapped_is_a_hard_constraint(q):
     assert q.option("data_boundary", "air_gapped").constraint == "air_gapped"
     assert q.constraint_by_id["air_gapped"].floor == "open"
-    assert q.constraint_by_id["own_cloud_only"].floor == "hybrid"
+    assert q.constraint_by_id["own_cloud_only"].floor == "closed"  # it works through the options it rules out
 
 
 def _raw():
@@ -91,8 +106,8 @@ def _broken(edit):
 
 BROKEN = [
     ("unknown key on a question", lambda d: d["questions"][0].update(colour="red"), "questions[0] (daily_tokens).colour: unknown key"),
-    ("unknown lean", lambda d: d["questions"][0]["options"][0].update(lean="sideways"), "unknown lean 'sideways'"),
-    ("scored option without reason", lambda d: d["questions"][1]["options"][0].pop("reason"), "a scored option needs a lean and a reason"),
+    ("unknown lean", lambda d: d["questions"][2]["options"][0].update(lean="sideways"), "unknown lean 'sideways'"),
+    ("scored option without reason", lambda d: d["questions"][2]["options"][0].pop("reason"), "a scored option needs a lean and a reason"),
     ("duplicate question", lambda d: d["questions"].append(copy.deepcopy(d["questions"][0])), "question id 'daily_tokens' appears more than once"),
     ("unknown axis", lambda d: d["questions"][0].update(axis="vibes"), "question 'daily_tokens': unknown axis 'vibes'"),
     ("rule names unknown option", lambda d: d["checklist"][0]["suggest"]["yes"].append({"data_boundary": ["moon"]}), "question 'data_boundary' has no option 'moon'"),
