@@ -19,6 +19,7 @@ from grid.catalog import CATALOG_PATH, Catalog, json_schema_text, load_catalog, 
 from grid.cost import CostInputs, CostReport, InvalidCostInput, cost_report, load_cost_data
 from grid.shortlist import Shortlist
 from grid.engine import REC_LABEL, Result
+from grid.options import money, volume_words
 from grid.errors import GridError, InvalidAnswers, InvalidData
 from grid.profiles import load_profiles
 from grid.questionnaire import Questionnaire, load_questionnaire
@@ -57,12 +58,17 @@ def format_result(result: Result, q: Questionnaire, *, title: Optional[str] = No
         f"{q.axis_by_id[a].label} {'—' if v is None else f'{v:+d}'}" for a, v in result.axes.items()
     )
     lines.append(f"Axes (−100 closed … +100 open): {axes}; overall {'—' if result.overall is None else f'{result.overall:+d}'}")
+    if result.deployment_seller:
+        lines.append(f"Deployment: {result.deployment.replace('_', ' ')} ({result.deployment_option}, seller {result.deployment_seller}). {result.deployment_reason.text}")
     stop = result.checklist
     if stop.stop:
         soft = f", softened to {stop.softened_to}" if stop.softened_to else ""
-        lines.append(f"Checklist: stopped at {stop.stop} (yes → {stop.verdict}{soft})")
+        lines.append(f"Checklist: you confirmed {stop.stop} (yes → {stop.verdict}{soft})")
     else:
-        lines.append("Checklist: no firm yes; the axes decide")
+        pending = [i for i, a in stop.suggested.items() if a == "yes"]
+        lines.append("Checklist: no confirmed firm yes; the axes decide" + (f" (suggested from your answers: {', '.join(pending)} yes)" if pending else ""))
+    if result.conflict:
+        lines.append(f"Conflict: {result.conflict}")
     for c in result.constraints:
         lines.append(f"Constraint {c.question}: {c.answer} (at least {c.floor}): {c.text}")
     if result.disagreement:
@@ -82,7 +88,7 @@ def format_result(result: Result, q: Questionnaire, *, title: Optional[str] = No
     if result.flips:
         lines.append("What would change this:")
         for f in result.flips:
-            lines.append(f"  - {f.question} → {f.to}: {f.recommendation}")
+            lines.append(f"  - {f.question} → {f.to}: {f.text or f.recommendation}")
     else:
         lines.append("What would change this: no single answer change flips the recommendation.")
     if result.unanswered:
@@ -335,6 +341,9 @@ COST_FLAGS = {
     "cached_input_share": "--cached-share",
     "batch_share": "--batch-share",
     "hybrid_open": "--hybrid-open",
+    "closed_price_in": "--closed-price-in",
+    "closed_price_out": "--closed-price-out",
+    "gpus_per_replica": "--gpus-per-replica",
 }
 
 
@@ -353,10 +362,21 @@ def _number(low: float, high: Optional[float] = None, integer: bool = False, wha
 
 
 def format_cost(report: CostReport) -> str:
-    lines = [f"At {report.tokens_per_day:,.0f} tokens a day, per month:"]
-    for opt in (report.closed_api, report.rented_open, report.self_hosted, report.hybrid):
-        cost = f"${opt.monthly_usd:,.0f}" if opt.monthly_usd is not None else "not costed"
-        lines.append(f"  {opt.label:<26} {cost:>14}  {opt.detail}")
+    lines = [f"At {volume_words(report.tokens_per_day)} tokens a day, per month:"]
+    if report.tokens_per_day_range:
+        lo, hi = report.tokens_per_day_range
+        lines[0] = f"Volume not known: priced at {volume_words(report.tokens_per_day)} tokens a day, with the range {volume_words(lo)} to {volume_words(hi)}:"
+    for opt in report.options():
+        if not opt.allowed:
+            why = "; ".join(b.text for b in opt.blocked_by) or opt.detail
+            lines.append(f"  {opt.label:<36} {'RULED OUT':>10}  {why}")
+            continue
+        cost = money(opt.monthly_usd) if opt.monthly_usd is not None else "not costed"
+        rng = f" ({money(opt.monthly_usd_low)} to {money(opt.monthly_usd_high)})" if opt.monthly_usd_low is not None else ""
+        mark = "  ← cheapest allowed" if report.cheapest_allowed == opt.option else ""
+        lines.append(f"  {opt.label:<36} {cost:>10}{rng}  {opt.detail}{mark}")
+    if report.capability_note:
+        lines.append(f"Capability: {report.capability_note}")
     if report.break_even_tokens_per_day is not None:
         lines.append(f"Break-even, self-hosted vs closed API: {report.break_even_tokens_per_day:,.0f} tokens a day. {report.break_even_reason}")
     else:
@@ -454,6 +474,9 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--cached-share", dest="cached_input_share", type=_number(0, 1), metavar="F", help="share of input tokens served from the provider's cache")
     cost.add_argument("--batch-share", dest="batch_share", type=_number(0, 1), metavar="F", help="share of tokens sent as batch jobs")
     cost.add_argument("--hybrid-open", dest="hybrid_open", choices=["cheaper", "rented", "self_hosted"], help="hybrid: how the open side runs")
+    cost.add_argument("--closed-price-in", dest="closed_price_in", type=_number(0, 10000), metavar="USD", help="a negotiated closed-model price, USD per million input tokens")
+    cost.add_argument("--closed-price-out", dest="closed_price_out", type=_number(0, 10000), metavar="USD", help="a negotiated closed-model price, USD per million output tokens")
+    cost.add_argument("--gpus-per-replica", dest="gpus_per_replica", type=_number(1, 1024, integer=True, what="a whole number"), metavar="N", help="GPUs in one self-hosted replica (checked against the model's memory)")
     cost.add_argument("--traffic", choices=["steady", "spiky", "unknown"], help="traffic shape, which sets the default peak factor")
     cost.add_argument("--json", action="store_true", help="one JSON object")
     cost.set_defaults(func=cmd_cost)

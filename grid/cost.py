@@ -624,6 +624,10 @@ class CostReport(BaseModel):
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
+    def options(self) -> list[OptionCost]:
+        """The options in the order the pages show them (the vendor's API, your cloud, rented, self-hosted, hybrid)."""
+        return [o for o in (self.closed_api, self.closed_cloud, self.rented_open, self.self_hosted, self.hybrid) if o is not None]
+
 
 def _money(x: float) -> str:
     return f"${x:,.0f}"

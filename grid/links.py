@@ -96,8 +96,8 @@ def to_params(
             params[question.id] = mine or ""
     for item in q.checklist:
         mine, theirs = state.checklist.get(item.id), base_checklist.get(item.id)
-        if mine is not None and mine != theirs:
-            params[item.id] = mine
+        if mine != theirs:
+            params[item.id] = mine or ""
     for name in COST_FIELDS:
         value = state.costs.get(name)
         if value is not None:
@@ -236,7 +236,10 @@ def _read(
             else:
                 reading.invalid.append((raw_key, value, f"not an option of {key}"))
         elif key in items:
-            if value in CHECKLIST_ANSWERS:
+            if value == "":  # cleared: the profile's answer no longer holds, the suggestion shows
+                checklist.pop(key, None)
+                reading.valid += 1
+            elif value in CHECKLIST_ANSWERS:
                 checklist[key] = value
                 reading.valid += 1
             else:

@@ -35,10 +35,18 @@ def test_recommend_json_has_the_public_keys(tmp_path):
     assert data["recommendation"] == "open" and data["deployment"] == "self_hosted"
     assert set(data["axes"]) == {"cost", "control", "governance", "ecosystem", "performance"}
     assert all(v is None or isinstance(v, int) for v in data["axes"].values())
-    assert data["checklist"]["stop"] == "data_must_stay" and data["checklist"]["verdict"] == "open"
+    assert data["checklist"]["stop"] is None and data["checklist"]["suggested"]["data_must_stay"] == "no"
     assert {"question", "answer", "text"} <= set(data["reasons"][0])
-    assert all({"question", "to", "recommendation"} <= set(f) for f in data["flips"])
+    assert all({"question", "to", "recommendation", "deployment"} <= set(f) for f in data["flips"])
     assert data["constraints"][0]["id"] == "own_cloud_only"
+    # the options contract: every option with allowed, blocked_by, model, seller, tier and monthly_usd
+    costs = data["costs"]
+    for key in ("closed_api", "closed_cloud", "rented_open", "self_hosted", "hybrid"):
+        assert {"allowed", "blocked_by", "model", "seller", "tier", "monthly_usd"} <= set(costs[key]), key
+    assert costs["closed_api"]["allowed"] is False and costs["closed_api"]["monthly_usd"] is None
+    assert {"question", "answer", "text"} <= set(costs["closed_api"]["blocked_by"][0])
+    assert costs["cheapest_allowed"] == "self_hosted" and "capability_note" in costs
+    assert set(data["deployment_reason"]) == {"text", "question"} and data["deployment_seller"] == "self"
 
 
 def test_one_json_line_per_file_and_answers_override_the_profile(tmp_path):
@@ -51,13 +59,13 @@ def test_one_json_line_per_file_and_answers_override_the_profile(tmp_path):
     assert second["recommendation"] == "open" and second["deployment"] == "self_hosted"
 
 
-def test_no_checklist_uses_the_suggested_one_and_a_given_one_is_used(tmp_path):
-    suggested = write(tmp_path, "s.yaml", "answers:\n  data_boundary: own_cloud_only\n")
-    given = write(tmp_path, "g.yaml", "answers:\n  data_boundary: own_cloud_only\nchecklist:\n  data_must_stay: no\n")
+def test_a_suggested_checklist_answer_is_shown_and_only_a_confirmed_one_decides(tmp_path):
+    suggested = write(tmp_path, "s.yaml", "answers:\n  data_boundary: air_gapped\n")
+    given = write(tmp_path, "g.yaml", "answers:\n  data_boundary: air_gapped\nchecklist:\n  data_must_stay: yes\n")
     _, out, _ = run("recommend", suggested, given, "--json")
     s, g = (json.loads(x) for x in out.strip().splitlines())
-    assert s["checklist"]["stop"] == "data_must_stay"
-    assert g["checklist"]["stop"] is None
+    assert s["checklist"]["suggested"]["data_must_stay"] == "yes" and s["checklist"]["stop"] is None
+    assert g["checklist"]["stop"] == "data_must_stay"
 
 
 def test_bare_yes_and_no_in_yaml_are_options(tmp_path):
@@ -72,7 +80,8 @@ def test_readable_summary(tmp_path):
     code, out, _ = run("recommend", f)
     assert code == 0
     assert "Recommendation: Closed API (closed, managed_api)" in out
-    assert "Checklist: stopped at ship_fast_no_platform" in out
+    assert "Checklist: no confirmed firm yes; the axes decide (suggested from your answers: ship_fast_no_platform" in out
+    assert "Deployment: managed api (closed_api, seller xai)" in out
     assert "Why (points added to the overall lean):" in out
     assert "What would change this:" in out
 

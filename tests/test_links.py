@@ -95,7 +95,7 @@ def test_round_trip_state_to_link_to_state(state):
 
 def test_every_profile_is_a_short_link_that_restores_it():
     for pid, p in P.items():
-        state = AnswerFile(profile=pid, answers=dict(p.answers), checklist={})
+        state = AnswerFile(profile=pid, answers=dict(p.answers), checklist=dict(p.checklist))
         written = to_params(state, Q, P)
         assert written.query == f"v=1&profile={pid}"
         assert read(written.query).state == state

@@ -25,7 +25,7 @@ def shortlist(answers, checklist=None, catalog=SMALL):
 
 
 def test_open_recommendation_lists_open_weight_models_only():
-    r, sl = shortlist({"daily_tokens": "over_100m"})
+    r, sl = shortlist({"fine_tuning": "deep"})
     assert r.recommendation == "open"
     assert {c.role for c in sl.candidates} == {"primary"}
     assert {c.model for c in sl.candidates} == {"open-text", "open-vision", "open-frontier"}
@@ -33,7 +33,7 @@ def test_open_recommendation_lists_open_weight_models_only():
 
 
 def test_closed_recommendation_lists_closed_models_only():
-    r, sl = shortlist({"traffic_shape": "spiky"})
+    r, sl = shortlist({"ml_platform_team": "none"})
     assert r.recommendation == "closed"
     assert {c.model for c in sl.candidates} == {"closed-frontier", "closed-cheap"}
     assert all(c.provider and not c.license for c in sl.candidates)
@@ -50,14 +50,14 @@ def test_hybrid_pairs_an_open_volume_model_with_a_closed_frontier_model():
 
 
 def test_frontier_tasks_rank_the_frontier_tier_first_and_routine_tasks_the_strong_tier():
-    _, sl = shortlist({"daily_tokens": "over_100m", "task_difficulty": "frontier"})
+    _, sl = shortlist({"fine_tuning": "deep", "lock_in_tolerance": "unacceptable", "task_difficulty": "frontier"})
     assert sl.candidates[0].model == "open-frontier"
-    _, sl = shortlist({"daily_tokens": "over_100m", "task_difficulty": "routine"})
+    _, sl = shortlist({"fine_tuning": "deep", "task_difficulty": "routine"})
     assert sl.candidates[0].tier == "strong"
 
 
 def test_multimodal_need_excludes_text_only_models_with_the_reason():
-    r, sl = shortlist({"daily_tokens": "over_100m", "modality": "multimodal"})
+    r, sl = shortlist({"fine_tuning": "deep", "lock_in_tolerance": "unacceptable", "modality": "multimodal"})
     assert r.recommendation == "open"
     assert [c.model for c in sl.candidates] == ["open-vision"]
     reasons = {e.model: e.reason for e in sl.excluded}
@@ -65,13 +65,13 @@ def test_multimodal_need_excludes_text_only_models_with_the_reason():
 
 
 def test_licence_over_the_users_scale_excludes_the_model():
-    _, sl = shortlist({"daily_tokens": "over_100m", "monthly_active_users": "over_700m"})
+    _, sl = shortlist({"fine_tuning": "deep", "monthly_active_users": "over_700m"})
     reasons = {e.model: e.reason for e in sl.excluded}
     assert "open-vision" in reasons and "separate licence from Lab B" in reasons["open-vision"]
 
 
 def test_zero_retention_contract_excludes_providers_without_it():
-    answers = {"traffic_shape": "spiky", "data_boundary": "vendor_with_contract"}
+    answers = {"ml_platform_team": "none", "time_to_production": "weeks", "data_boundary": "vendor_with_contract"}
     r, sl = shortlist(answers)
     assert r.recommendation == "closed"
     assert [c.model for c in sl.candidates] == ["closed-frontier"]
@@ -79,7 +79,7 @@ def test_zero_retention_contract_excludes_providers_without_it():
 
 
 def test_stale_entries_are_flagged():
-    _, sl = shortlist({"daily_tokens": "over_100m"})
+    _, sl = shortlist({"fine_tuning": "deep"})
     vision = next(c for c in sl.candidates if c.model == "open-vision")
     # its newest check is 2026-01-01, over 180 days before 2026-11-21
     assert vision.stale and any("more than 180 days ago" in f for f in vision.flags)
@@ -87,7 +87,7 @@ def test_stale_entries_are_flagged():
 
 
 def test_candidates_carry_price_with_source_and_date():
-    _, sl = shortlist({"daily_tokens": "over_100m"})
+    _, sl = shortlist({"fine_tuning": "deep"})
     text = next(c for c in sl.candidates if c.model == "open-text")
     assert text.price.output_usd_per_mtok == 0.6 and text.price.source == "https://example.org/p1" and text.price.checked == "2026-11-01"
     assert "No price in the catalog." in next(c for c in sl.candidates if c.model == "open-vision").flags
@@ -140,7 +140,7 @@ def _with(catalog, model_id, **changes):
 
 def test_a_retired_model_is_never_shortlisted_and_says_when_it_retired():
     cat = _with(SMALL, "closed-cheap", status="retired", retires_on=date(2026, 7, 31))
-    _, sl = shortlist({"traffic_shape": "spiky"}, catalog=cat)
+    _, sl = shortlist({"ml_platform_team": "none"}, catalog=cat)
     assert "closed-cheap" not in {c.model for c in sl.candidates}
     why = next(e.reason for e in sl.excluded if e.model == "closed-cheap")
     assert "Retired" in why and "2026-07-31" in why
@@ -148,7 +148,7 @@ def test_a_retired_model_is_never_shortlisted_and_says_when_it_retired():
 
 def test_a_deprecated_model_is_shortlisted_only_with_its_retirement_date():
     cat = _with(SMALL, "closed-cheap", status="deprecated", deprecated_on=date(2026, 10, 1), retires_on=date(2027, 3, 1))
-    _, sl = shortlist({"traffic_shape": "spiky"}, catalog=cat)
+    _, sl = shortlist({"ml_platform_team": "none"}, catalog=cat)
     cheap = next(c for c in sl.candidates if c.model == "closed-cheap")
     assert cheap.status == "deprecated" and cheap.retires_on == "2027-03-01"
     assert any("Deprecated" in f and "2027-03-01" in f for f in cheap.flags)
@@ -162,7 +162,7 @@ def test_an_eu_restriction_is_flagged_for_multimodal_models_when_data_stays_in_t
     geo = GeoRestriction(region="eu", scope="multimodal", text="No rights for EU-domiciled companies.", source=Source(url="https://example.org/aup", checked=date(2026, 12, 1)))
     lics = tuple(lic.model_copy(update={"geographic_restrictions": [geo]}) if lic.id == "lic-big" else lic for lic in SMALL.licenses)
     cat = Catalog(licenses=lics, providers=SMALL.providers, models=SMALL.models)
-    answers = {"daily_tokens": "over_100m", "data_region": "eu"}
+    answers = {"fine_tuning": "deep", "data_region": "eu"}
     _, sl = shortlist(answers, catalog=cat)
     vision = next(c for c in sl.candidates if c.model == "open-vision")  # lic-big, takes images
     assert any("EU" in f and "No rights for EU-domiciled companies." in f for f in vision.flags)
