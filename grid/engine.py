@@ -358,7 +358,7 @@ def deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], st
 
     def others_text(chosen: str, pool: tuple[str, ...]) -> str:
         rest = [k for k in pool if k != chosen and opts[k].priced]
-        return "; ".join(f"{_LABEL[k].lower()} would cost {_money(opts[k].monthly)} a month" for k in rest)
+        return "; ".join(f"{_LABEL[k]} would cost {_money(opts[k].monthly)} a month" for k in rest)
 
     if rec == "closed":
         key = cheapest(("closed_api", "closed_cloud"))
@@ -369,7 +369,7 @@ def deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], st
         other = "closed_cloud" if key == "closed_api" else "closed_api"
         if not opts[other].allowed and opts[other].blocked_by:
             b = opts[other].blocked_by[0]
-            text += f" ({_LABEL[other].lower()} is ruled out: {b.text})"
+            text += f" ({_LABEL[other]} is ruled out: {b.text})"
             question = b.question
         elif opts[other].priced:
             text += f"; {others_text(key, ('closed_api', 'closed_cloud'))}"
@@ -399,10 +399,10 @@ def deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], st
         if opts[other].priced:
             text += f", against {_money(opts[other].monthly)} for {_describe(opts[other])}"
         elif not opts[other].allowed and opts[other].blocked_by:
-            text += f" ({_LABEL[other].lower()} is ruled out: {opts[other].blocked_by[0].text})"
+            text += f" ({_LABEL[other]} is ruled out: {opts[other].blocked_by[0].text})"
             question = opts[other].blocked_by[0].question
         elif opts[other].note:
-            text += f" ({_LABEL[other].lower()}: {opts[other].note})"
+            text += f" ({_LABEL[other]}: {opts[other].note})"
         return dep, seller_of(key), key, opts[key].monthly, DeploymentReason(text=text + ".", question=question)
     # hybrid
     h = opts["hybrid"]
@@ -428,13 +428,17 @@ def deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], st
     return "router", seller_of("hybrid"), "hybrid", h.monthly, DeploymentReason(text=text)
 
 
-_LABEL = {
-    "closed_api": "Closed model, vendor's API",
-    "closed_cloud": "Closed model, your cloud's endpoint",
-    "rented_open": "Open weights, rented",
-    "self_hosted": "Open weights, self-hosted",
-    "hybrid": "Hybrid router",
-}
+class _Words(dict):
+    """Option names for the middle of a sentence."""
+
+
+_LABEL = _Words(
+    closed_api="a closed model through its vendor's API",
+    closed_cloud="a closed model through your cloud's endpoint",
+    rented_open="rented open weights",
+    self_hosted="self-hosted open weights",
+    hybrid="a hybrid router",
+)
 
 
 def _money(x: Optional[float]) -> str:
@@ -610,8 +614,8 @@ def score(
 
 
 def _options_sentence(facts: Any) -> str:
-    allowed = [_LABEL[k].lower() for k, o in facts.options.items() if o.allowed]
-    blocked = [f"{_LABEL[k].lower()} ({o.blocked_by[0].text.rstrip('.')})" for k, o in facts.options.items() if not o.allowed and o.blocked_by]
+    allowed = [_LABEL[k] for k, o in facts.options.items() if o.allowed]
+    blocked = [f"{_LABEL[k]} ({o.blocked_by[0].text.rstrip('.')})" for k, o in facts.options.items() if not o.allowed and o.blocked_by]
     text = "allowed: " + (", ".join(allowed) or "none") + "."
     if blocked:
         text += " Ruled out: " + "; ".join(blocked) + "."

@@ -575,7 +575,8 @@ class World:
             return Option("hybrid", True, (), None, note="The closed side has no priced model."), None
         fside = min(front, key=lambda o: o.monthly)  # type: ignore[arg-type, return-value]
         rest = tokens * (1 - f)
-        vol_tier = TIER_RANK["efficient"] if ctx.answers.get("task_difficulty") in (None, "routine") else TIER_RANK["strong"]
+        # the router sends the hard requests to the frontier side, so the volume side needs only the routine tier
+        vol_tier = TIER_RANK["efficient"]
         sides: dict[str, Option] = {}
         wanted = self.inputs.hybrid_open or "cheaper"
         managed_only = ctx.answers.get("ml_platform_team") == "none"  # nobody to run GPUs: no self-hosted volume side
@@ -588,7 +589,7 @@ class World:
                     sides[k] = o
         if wanted == "cheaper":  # seed 003's efficient closed tier can carry the volume too
             for o in closed:
-                small = self._option(o.key, ctx, rest, peak, TIER_RANK["efficient"])
+                small = self._option(o.key, ctx, rest, peak, vol_tier)
                 if small.pick is not None and small.pick.model.tier != "frontier":
                     sides[o.key] = small
         if not sides:

@@ -30,9 +30,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from grid.assessment import Assessment, lifecycle_warnings
+from grid.assessment import Assessment, lifecycle_warnings, option_curves
 from grid.catalog import Catalog
-from grid.cost import RANGE_MAX, RANGE_MIN, CostData, CostInputs, curves
+from grid.cost import RANGE_MAX, RANGE_MIN, CostData, CostInputs
 from grid.engine import REC_LABEL
 from grid.licensing import license_clauses
 from grid.questionnaire import AXIS_IDS, Questionnaire
@@ -144,10 +144,20 @@ def radar_drawing(axes: dict[str, Optional[int]], q: Questionnaire, size: float 
 
 LINES = {
     "closed_api": ("Closed API", "#d1495b"),
+    "closed_cloud": ("Closed, your cloud", "#b35c00"),
     "rented_open": ("Rented open weights", "#2e8b57"),
     "self_hosted": ("Self-hosted", "#1f6feb"),
     "hybrid": ("Hybrid", "#8250df"),
 }
+
+
+def _deployment_words(r: Any, catalog: Catalog) -> str:
+    words = r.deployment.replace("_", " ")
+    seller = r.deployment_seller
+    if not seller:
+        return words
+    names = [("your own GPUs" if x == "self" else catalog.provider_by_id[x].name if x in catalog.provider_by_id else x) for x in seller.split(" + ")]
+    return f"{words}, bought from {' and '.join(names)}"
 
 
 def cost_drawing(rows: list[dict[str, Any]], you: float, breakevens: list[tuple[float, str]], width: float = 170 * mm, height: float = 75 * mm) -> Drawing:
@@ -200,6 +210,8 @@ def cost_drawing(rows: list[dict[str, Any]], you: float, breakevens: list[tuple[
                 d.add(String(X(value) - 3, Y(closed) + 5, label, fontName=FONT, fontSize=6.5, textAnchor="end"))
     x = left
     for key, (label, colour) in LINES.items():
+        if not any(r.get(key) for r in rows):
+            continue  # a forbidden option is not drawn, and not in the legend
         d.add(Line(x, height - 8, x + 14, height - 8, strokeColor=colors.HexColor(colour), strokeWidth=1.5))
         d.add(String(x + 17, height - 11, label, fontName=FONT, fontSize=7))
         x += 17 + pdfmetrics.stringWidth(label, FONT, 7) + 14
@@ -306,9 +318,12 @@ def build_pdf(
     )
     story.append(Spacer(1, 6))
     story.append(p(f"Recommendation: {REC_LABEL[r.recommendation]} — {r.headline}", s["headline"]))
-    story.append(p(f"Deployment: {r.deployment.replace('_', ' ')} · Confidence: {r.confidence}. {r.confidence_note}", s["body"]))
+    story.append(p(f"Deployment: {_deployment_words(r, catalog)}. {r.deployment_reason.text}", s["body"]))
+    story.append(p(f"Confidence: {r.confidence}. {r.confidence_note}", s["body"]))
     if r.disagreement:
         story.append(p(r.disagreement, s["body"]))
+    if r.conflict:
+        story.append(p(f"Conflict: {r.conflict}", s["body"]))
     for c in r.constraints:
         story.append(p(f"Hard constraint ({c.question}: {c.answer}): {c.text}", s["body"]))
 
@@ -330,13 +345,13 @@ def build_pdf(
     story.append(p("Checklist path", s["h2"]))
     rows = [["Item", "Answer", "Source"]]
     for stp in r.checklist.path:
-        rows.append([q.checklist_by_id[stp.item].question, stp.answer, {"yours": "your answer", "suggested": "suggested", "default": "no suggestion"}[stp.source]])
+        rows.append([q.checklist_by_id[stp.item].question, stp.answer, {"yours": "your answer", "suggested": "suggested from your answers (decides nothing until confirmed)", "default": "no suggestion"}[stp.source]])
     story.append(_table(rows, [width * 0.62, width * 0.13, width * 0.25], s))
 
     story.append(p("What would change this", s["h1"]))
     if r.flips:
-        rows = [["If", "were", "the recommendation would be"]]
-        rows += [[f.question_label, f.to_label, REC_LABEL[f.recommendation]] for f in r.flips]
+        rows = [["If", "were", "the result would be"]]
+        rows += [[f.question_label, f.to_label, f.text or REC_LABEL[f.recommendation]] for f in r.flips]
         story.append(_table(rows, [width * 0.5, width * 0.25, width * 0.25], s))
     else:
         story.append(p("No single answer change flips this recommendation.", s["body"]))
@@ -368,12 +383,16 @@ def build_pdf(
 
     story.append(p("Cost", s["h1"]))
     if a.costs is not None:
-        rows_c = curves(cost_inputs, answers, catalog, cost_data, a.suggested_models, points=61)
+        rows_c = option_curves(answers, cost_inputs, today=today, revisit=a.revisit, questionnaire=q, catalog=catalog, cost_data=cost_data, points=61)
         be = [(v, f"break-even {v / 1e6:,.1f}M/day") for v in (a.costs.break_even_tokens_per_day,) if v]
         story.append(cost_drawing(rows_c, a.costs.tokens_per_day, be))
-        rows = [["Option", "USD a month", "How"]]
-        for o in (a.costs.closed_api, a.costs.rented_open, a.costs.self_hosted, a.costs.hybrid):
-            rows.append([o.label, _money(o.monthly_usd), o.detail])
+        rows = [["Option", "USD a month", "Model, seller and how"]]
+        for o in a.costs.options():
+            if not o.allowed:
+                rows.append([o.label, "ruled out", "; ".join(b.text for b in o.blocked_by) or o.detail])
+                continue
+            cheapest = " (cheapest allowed)" if a.costs.cheapest_allowed == o.option else ""
+            rows.append([o.label + cheapest, _money(o.monthly_usd), f"{o.detail}" + (f" · {o.seller_name}" if o.seller_name else "")])
         story.append(_table(rows, [width * 0.22, width * 0.14, width * 0.64], s))
         story.append(
             p(

@@ -15,6 +15,7 @@ from grid.assessment import Assessment, assess, lifecycle_warnings
 from grid.catalog import Catalog, load_catalog
 from grid.cost import CostData, CostInputs, load_cost_data
 from grid.engine import REC_LABEL
+from grid.options import money
 from grid.links import to_params
 from grid.profiles import load_profiles
 from grid.questionnaire import Questionnaire, load_questionnaire
@@ -129,25 +130,44 @@ def decision_record(
     for c in r.constraints:
         lines.append(f"* Hard constraint, {c.question}: {c.answer}. {c.text}")
     if r.checklist.stop:
-        lines.append(f"* Checklist: stopped at “{q.checklist_by_id[r.checklist.stop].question}” (yes → {r.checklist.verdict}).")
+        lines.append(f"* Checklist: we confirmed “{q.checklist_by_id[r.checklist.stop].question}” (yes → {r.checklist.verdict}).")
+    for item, answer in r.checklist.suggested.items():
+        if answer and item not in (r.checklist.stop,) and all(stp.item != item or stp.source != "yours" for stp in r.checklist.path):
+            lines.append(f"* Checklist: “{q.checklist_by_id[item].question}” {answer}, suggested from our answers (not confirmed, so it decides nothing).")
     lines += ["", "## Considered options", ""]
     costs = a.costs
     option_cost = {
-        "open": costs and (costs.self_hosted if r.deployment == "self_hosted" else costs.rented_open),
-        "closed": costs and costs.closed_api,
+        "open": costs and (getattr(costs, r.deployment_option) if r.recommendation == "open" and r.deployment_option else costs.rented_open),
+        "closed": costs and (getattr(costs, r.deployment_option) if r.recommendation == "closed" and r.deployment_option else costs.closed_api),
         "hybrid": costs and costs.hybrid,
     }
     names = {"open": "Open weights (self-hosted or rented)", "closed": "A closed model behind a managed API", "hybrid": "A hybrid router"}
-    for i, key in enumerate(("open", "closed", "hybrid"), 1):
-        lines.append(f"{i}. {names[key]}")
+    if costs is not None:
+        lines.append("Each option is a model bought from a seller, priced at our volume; our answers rule some out.")
+        lines.append("")
+        for i, o in enumerate(costs.options(), 1):
+            if o.allowed:
+                cost = f"{money(o.monthly_usd)} a month" if o.monthly_usd is not None else "not priced"
+                cheapest = ", the cheapest allowed" if costs.cheapest_allowed == o.option else ""
+                lines.append(f"{i}. {o.label}: {cost}{cheapest} ({_cell(o.detail)}).")
+            else:
+                why = "; ".join(_cell(f"{b.text} ({b.question}: {b.answer})") for b in o.blocked_by) or _cell(o.detail)
+                lines.append(f"{i}. ~~{o.label}~~: ruled out. {why}")
+        if costs.capability_note:
+            lines += ["", f"Capability: {_cell(costs.capability_note)}"]
+    else:
+        for i, key in enumerate(("open", "closed", "hybrid"), 1):
+            lines.append(f"{i}. {names[key]}")
     lines += ["", "## Decision outcome", ""]
     lines.append(f"Chosen option: “{names[r.recommendation]}” ({r.headline[:1].lower() + r.headline[1:]}), because:")
     lines.append("")
-    lines += [f"* {step}" for step in r.path]
+    lines += [f"* {_cell(step)}" for step in r.path]
     lines.append("")
     lines.append(f"Confidence: {r.confidence}. {r.confidence_note}")
     if r.disagreement:
         lines += ["", r.disagreement]
+    if r.conflict:
+        lines += ["", f"Conflict: {r.conflict}"]
     lines += ["", "### Consequences", ""]
     toward = [x for x in r.reasons if x.direction == _direction(r.recommendation)]
     against = [x for x in r.reasons if x.direction == _opposite(r.recommendation)]
@@ -156,13 +176,13 @@ def decision_record(
     for x in against[:4]:
         lines.append(f"* Bad, because {_lower(x.text)}")
     cost_reason = next((x for x in r.reasons if x.kind == "cost"), None)
-    if cost_reason:
+    if cost_reason and cost_reason not in toward[:4] + against[:4]:
         lines.append(f"* Cost: {cost_reason.text}")
     lines += ["", "## Pros and cons of the options", ""]
     for key in ("open", "closed", "hybrid"):
         lines += [f"### {names[key]}", ""]
         if key == "hybrid":
-            lines.append("* Good, because it sends the hard share to a closed frontier model and the volume to cheaper open weights.")
+            lines.append("* Good, because it sends the hard share to a closed frontier model and the volume to a cheaper model.")
             lines.append("* Good, because it keeps the team portable if prices or parity shift.")
             lines.append("* Bad, because a router is more to build and run than one model.")
         else:
@@ -171,8 +191,10 @@ def decision_record(
             for x in [x for x in r.reasons if x.direction == ("closed" if key == "open" else "open")][:4]:
                 lines.append(f"* Bad, because {_lower(x.text)}")
         oc = option_cost[key]
-        if oc is not None and oc.monthly_usd is not None:
-            lines.append(f"* Cost at our volume: ${oc.monthly_usd:,.0f} a month ({oc.detail}).")
+        if oc is not None and not oc.allowed:
+            lines.append(f"* Bad, because our answers rule it out: {_cell('; '.join(b.text for b in oc.blocked_by) or oc.detail)}")
+        elif oc is not None and oc.monthly_usd is not None:
+            lines.append(f"* Cost at our volume: {money(oc.monthly_usd)} a month ({_cell(oc.detail)}).")
         lines.append("")
     shelf = lifecycle_warnings(a, catalog, revisit)
     if shelf:
@@ -188,7 +210,7 @@ def decision_record(
         lines += [f"* {catalog.model_by_id[e.model].name}: {e.reason}" for e in a.shortlist.excluded]
     lines += ["", "## What would change this decision", ""]
     if r.flips:
-        lines += [f"* {f.question_label} → {f.to_label}: {REC_LABEL[f.recommendation]}" for f in r.flips]
+        lines += [f"* {f.question_label} → {f.to_label}: {_cell(f.text) if f.text else REC_LABEL[f.recommendation]}" for f in r.flips]
     else:
         lines.append("* No single answer change flips this recommendation.")
     newest = catalog.newest_checked

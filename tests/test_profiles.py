@@ -47,7 +47,7 @@ GOLDEN = {
     "regulated_on_prem": ("self_hosted", "gpt-oss-120b"),
     "ship_fast": ("closed_api", "grok-4-7"),
     "prototype": ("closed_api", "claude-haiku-5-5"),
-    "hybrid_router": ("hybrid", "grok-4-7 + claude-haiku-5-5"),
+    "hybrid_router": ("hybrid", "grok-4-7 + gpt-oss-20b"),
 }
 
 

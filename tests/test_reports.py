@@ -34,7 +34,7 @@ GOLDEN = ROOT / "tests" / "golden" / "decision_record_hybrid_router.md"
 def big_scale_state(**extra):
     answers = dict(P["hybrid_router"].answers)
     answers["monthly_active_users"] = "100m_to_700m"  # over 100M users: the Tongyi Qianwen licence excludes Qwen-72B (通义千问)
-    return AnswerFile(profile="hybrid_router", answers=answers, checklist={}, title="Support assistant — model choice ≥ 2026", notes="Café naïve — “quoted” ≥ 10 %.\n通义千问 and Kimi reviewed.", **extra)
+    return AnswerFile(profile="hybrid_router", answers=answers, checklist=dict(P["hybrid_router"].checklist), title="Support assistant — model choice ≥ 2026", notes="Café naïve — “quoted” ≥ 10 %.\n通义千问 and Kimi reviewed.", **extra)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_pdf_text_holds_the_recommendation_reasons_a_chinese_name_and_the_link(p
     link = share_link(state, BASE)
     squashed = "".join(text.split())
     assert "Recommendation: Hybrid router" in text
-    assert "Steady traffic keeps rented or owned GPUs busy" in text  # a reason
+    assert "At 30 million tokens a day" in text and "Deployment: router" in text  # the cost reason and the deployment
     assert "通义千问" in text  # a Chinese model name from the catalog (and the notes)
     assert "Café naïve" in text and "≥" in text and "—" in text
     assert "".join(link.split()) in squashed  # the link, wrapped over lines
