@@ -179,9 +179,9 @@ else:  # result
     st.header("Result")
     assessment = ui.current_assessment()
     ui.render_result(assessment.result)
-    ui.render_shortlist(assessment.shortlist, assessment.result.deployment)
-    st.markdown("#### Cost at your volume")
+    st.markdown("#### Options and their cost at your volume")
     cost_ui.render_figures(assessment, with_chart=False)
+    ui.render_shortlist(assessment.shortlist, assessment.result.deployment)
     st.button("Change the cost inputs", key="to_costs", on_click=ui.go_to, args=("costs",), help="Go to the Costs step")
     from app_pages import share_ui
 

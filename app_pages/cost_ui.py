@@ -8,8 +8,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import ui
-from grid.assessment import Assessment
-from grid.cost import RANGE_MAX, RANGE_MIN, CostInputs, CostReport, curves, load_cost_data
+from grid.assessment import Assessment, option_curves
+from grid.cost import RANGE_MAX, RANGE_MIN, CostInputs, CostReport, load_cost_data
+from grid.options import money
 
 # field, label, help, (min, max, step), format
 NUMBER_INPUTS: list[tuple[str, str, str, tuple[float, float, float], str]] = [
@@ -26,6 +27,9 @@ MORE_INPUTS: list[tuple[str, str, str, tuple[float, float, float], str]] = [
     ("min_replicas", "Minimum replicas", "Replicas kept running at the least, for redundancy.", (1, 10_000, 1), "%d"),
     ("cached_input_share", "Cached input share (0–1)", "The share of input tokens served from the API's prompt cache, at its cached price.", (0.0, 1.0, 0.05), "%.2f"),
     ("batch_share", "Batch share (0–1)", "The share of tokens sent through a batch endpoint, where the catalog lists a discount.", (0.0, 1.0, 0.05), "%.2f"),
+    ("closed_price_in", "Negotiated closed price, input (USD per million tokens)", "Your contract's price for the closed model; replaces the list price.", (0.0, 10_000.0, 0.1), "%.2f"),
+    ("closed_price_out", "Negotiated closed price, output (USD per million tokens)", "Your contract's price for the closed model's output tokens.", (0.0, 10_000.0, 0.1), "%.2f"),
+    ("gpus_per_replica", "GPUs per self-hosted replica", "Overrides the serving footprint; fewer than the model's memory needs is refused.", (1, 1024, 1), "%d"),
 ]
 KEYS = [f"cost_{f[0]}" for f in NUMBER_INPUTS + MORE_INPUTS] + ["cost_closed_model", "cost_open_model", "cost_gpu", "cost_hybrid_open"]
 
@@ -36,7 +40,7 @@ def inputs() -> CostInputs:
     for key in KEYS:
         v = st.session_state.get(key)
         if v is not None:
-            values[key[len("cost_"):]] = int(v) if key == "cost_min_replicas" else v
+            values[key[len("cost_"):]] = int(v) if key in ("cost_min_replicas", "cost_gpus_per_replica") else v
     try:
         return CostInputs(**values)
     except Exception:  # a widget's own limits make this unreachable; never lose the page over it
@@ -76,8 +80,8 @@ def render_inputs(a: Assessment) -> None:
         "bottom lists every assumption with its source."
     )
     _number_inputs(NUMBER_INPUTS, report, "default")
-    closed_ids = [m.id for m in cat.models if m.weights == "closed" and m.best_price is not None]
-    open_ids = [m.id for m in cat.models if m.weights == "open" and (m.best_price is not None or data.footprint(m.id) is not None)]
+    closed_ids = [m.id for m in cat.models if m.weights == "closed" and not m.retired and m.best_price is not None]
+    open_ids = [m.id for m in cat.models if m.weights == "open" and not m.retired and (m.best_price is not None or data.footprint(m.id) is not None)]
     names = {m.id: m.name for m in cat.models}
     c1, c2, c3 = st.columns(3)
     c1.selectbox(
@@ -128,7 +132,8 @@ def reset() -> None:
 
 
 LINE = {
-    "closed_api": ("Closed API", "#d1495b"),
+    "closed_api": ("Closed model, vendor's API", "#d1495b"),
+    "closed_cloud": ("Closed model, your cloud", "#b35c00"),
     "rented_open": ("Rented open weights", "#2e8b57"),
     "self_hosted": ("Self-hosted open weights", "#1f6feb"),
     "hybrid": ("Hybrid router", "#8250df"),
@@ -137,11 +142,15 @@ LINE = {
 
 def chart(a: Assessment) -> go.Figure:
     report = a.costs
-    rows = curves(inputs(), ui.answers(), ui.catalog(), load_cost_data(), a.suggested_models)
+    rows = option_curves(ui.answers(), inputs(), today=ui.today(), revisit=a.revisit, questionnaire=ui.questionnaire(), catalog=ui.catalog(), cost_data=load_cost_data())
     fig = go.Figure()
     for key, (label, colour) in LINE.items():
-        xs = [r["tokens_per_day"] for r in rows if r[key] is not None]
-        ys = [r[key] for r in rows if r[key] is not None]
+        xs = [r["tokens_per_day"] for r in rows if r.get(key) is not None]
+        ys = [r[key] for r in rows if r.get(key) is not None]
+        if not xs and report is not None and (o := getattr(report, key)) is not None and not o.allowed:
+            # a forbidden option is not a contender: a grey legend entry with its reason, and no line
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{label}: ruled out", line={"color": "#bbbbbb", "dash": "dot"}, hoverinfo="skip"))
+            continue
         if xs:
             fig.add_trace(
                 go.Scatter(
@@ -156,10 +165,10 @@ def chart(a: Assessment) -> go.Figure:
     if report is not None:
         fig.add_vline(x=report.tokens_per_day, line={"color": "#444", "dash": "dash"}, annotation_text="your volume", annotation_position="bottom right")
         for value, label, price in (
-            (report.break_even_tokens_per_day, "break-even vs closed API", report.closed_api),
+            (report.break_even_tokens_per_day, "break-even vs closed", report.closed_api if report.closed_api.allowed else report.closed_cloud),
             (report.break_even_vs_rented_tokens_per_day, "break-even vs rented", report.rented_open),
         ):
-            if value is not None and RANGE_MIN <= value <= RANGE_MAX and price.monthly_usd is not None:
+            if value is not None and price is not None and RANGE_MIN <= value <= RANGE_MAX and price.monthly_usd is not None:
                 y = price.monthly_usd / report.tokens_per_day * value if report.tokens_per_day else None
                 if y:
                     fig.add_trace(
@@ -190,13 +199,28 @@ def figures_table(report: CostReport) -> list[dict[str, Any]]:
     return [
         {
             "Option": o.label,
+            "Allowed": "yes" if o.allowed else "ruled out",
             "USD a month": round(o.monthly_usd) if o.monthly_usd is not None else None,
-            "Model": o.model,
-            "GPU": o.gpu or "",
-            "How": o.detail,
+            "Model": o.model or "",
+            "Seller": o.seller_name or "",
+            "How, or why it is ruled out": o.detail if o.allowed else "; ".join(b.text for b in o.blocked_by) or o.detail,
         }
-        for o in (report.closed_api, report.rented_open, report.self_hosted, report.hybrid)
+        for o in report.options()
     ]
+
+
+def options_markdown(report: CostReport) -> str:
+    """The options as a Markdown table: a forbidden option is struck through, with its reason, never a contender."""
+    rows = []
+    for o in report.options():
+        if o.allowed:
+            cheapest = " (cheapest allowed)" if report.cheapest_allowed == o.option else ""
+            rng = f" ({money(o.monthly_usd_low)} to {money(o.monthly_usd_high)})" if o.monthly_usd_low is not None else ""
+            rows.append([o.label + cheapest, (money(o.monthly_usd) + rng) if o.monthly_usd is not None else "not priced", o.detail])
+        else:
+            why = "; ".join(f"{b.text}" for b in o.blocked_by) or o.detail
+            rows.append([o.label, "ruled out", why])
+    return ui.md_table(["Option", "USD a month", "How, or why it is ruled out"], rows)
 
 
 def render_figures(a: Assessment, *, with_chart: bool = True) -> None:
@@ -208,12 +232,12 @@ def render_figures(a: Assessment, *, with_chart: bool = True) -> None:
         st.plotly_chart(chart(a), key="cost_chart", config={"displayModeBar": False})
         st.dataframe(figures_table(report), hide_index=True, key="cost_figures", column_config={"USD a month": st.column_config.NumberColumn(format="$%,d")})
     else:
-        st.markdown(
-            ui.md_table(
-                ["Option", "USD a month", "How"],
-                [[o.label, f"${o.monthly_usd:,.0f}" if o.monthly_usd is not None else "not costed", o.detail] for o in (report.closed_api, report.rented_open, report.self_hosted, report.hybrid)],
-            )
-        )
+        st.markdown(options_markdown(report))
+    if report.tokens_per_day_range:
+        lo, hi = report.tokens_per_day_range
+        st.caption(f"Your volume is not known: each option is priced at {lo:,.0f} and {hi:,.0f} tokens a day as well (in brackets).")
+    if report.capability_note:
+        st.info(report.capability_note, icon=":material/info:")
     be = report.break_even_tokens_per_day
     if be is not None:
         st.markdown(f"**Break-even, self-hosted against the closed API:** {be:,.0f} tokens a day. {ui.md_escape(report.break_even_reason)}")

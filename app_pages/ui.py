@@ -328,17 +328,30 @@ def radar_figure(axes: tuple) -> go.Figure:
     return fig
 
 
+def seller_words(result: Result) -> str:
+    """'Amazon Bedrock', 'your own GPUs', 'xAI API + Together AI' for the chosen deployment."""
+    if not result.deployment_seller:
+        return "—"
+    cat = catalog()
+    names = ["your own GPUs" if x == "self" else (cat.provider_by_id[x].name if x in cat.provider_by_id else x) for x in result.deployment_seller.split(" + ")]
+    return " + ".join(names)
+
+
 def render_result(result: Result) -> None:
     q = questionnaire()
     st.subheader(result.headline)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Recommendation", REC_LABEL[result.recommendation])
     c2.metric("Deployment", result.deployment.replace("_", " "))
-    c3.metric("Confidence", result.confidence.capitalize())
-    c4.metric("Overall lean", "—" if result.overall is None else f"{result.overall:+d}")
-    st.caption(result.confidence_note)
+    c3.metric("Bought from", seller_words(result))
+    c4.metric("Confidence", result.confidence.capitalize())
+    if result.deployment_reason.text:
+        st.markdown(f"**Deployment.** {md_escape(result.deployment_reason.text)}")
+    st.caption(f"Overall lean {'—' if result.overall is None else f'{result.overall:+d}'}. {result.confidence_note}")
     if result.disagreement:
         st.warning(result.disagreement, icon=":material/warning:")
+    if result.conflict:
+        st.warning(result.conflict, icon=":material/call_split:")
     for c in result.constraints:
         st.info(f"**Hard constraint — {c.question}: {c.answer}.** {c.text}", icon=":material/lock:")
 
@@ -375,9 +388,9 @@ def render_result(result: Result) -> None:
     if result.checklist.stop:
         item = q.checklist_by_id[result.checklist.stop]
         soft = f", softened to **{result.checklist.softened_to}**" if result.checklist.softened_to else ""
-        st.markdown(f"Stopped at **{item.question}** — yes → **{result.checklist.verdict}**{soft}.")
+        st.markdown(f"You confirmed **{item.question}** — yes → **{result.checklist.verdict}**{soft}.")
     else:
-        st.markdown("No item was a firm yes, so the axes decide.")
+        st.markdown("You confirmed no item as a firm yes, so the axes decide. Suggested answers decide nothing until you confirm them.")
     st.markdown(
         md_table(
             ["Item", "Answer", "Source"],
@@ -385,7 +398,7 @@ def render_result(result: Result) -> None:
                 [
                     q.checklist_by_id[s.item].question,
                     CHECKLIST_LABEL[s.answer],
-                    {"yours": "your answer", "suggested": "suggested from the questionnaire", "default": "no suggestion"}[s.source],
+                    {"yours": "your answer", "suggested": "suggested from your answers", "default": "no suggestion"}[s.source],
                 ]
                 for s in result.checklist.path
             ],
@@ -396,8 +409,8 @@ def render_result(result: Result) -> None:
     if result.flips:
         st.markdown(
             md_table(
-                ["If", "were", "the recommendation would be", "kind"],
-                [[f.question_label, f.to_label, REC_LABEL[f.recommendation], f.kind] for f in result.flips],
+                ["If", "were", "the result would be", "kind"],
+                [[f.question_label, f.to_label, f.text or REC_LABEL[f.recommendation], f.kind] for f in result.flips],
             )
         )
     else:
@@ -409,7 +422,7 @@ def render_result(result: Result) -> None:
 
 ROLE_TITLE = {
     "primary": "Candidate models",
-    "volume": "Volume side: open-weight models for the routine majority",
+    "volume": "Volume side: open-weight models for the routine majority (the costs may price a small closed model instead)",
     "frontier": "Frontier side: closed models for the hard share",
 }
 

@@ -729,13 +729,13 @@ def _flips(q: Questionnaire, c: _Compiled, answers: Mapping[str, str], overrides
     the deployment, with what it would be."""
     flips: list[Flip] = []
 
-    def record(kind: str, qid: str, to: str, qlabel: str, tlabel: str, d: Decision) -> None:
+    def record(kind: str, qid: str, to: str, qlabel: str, tlabel: str, d: Decision, facts: Any) -> None:
         if (d.rec, d.deployment) == (current.rec, current.deployment):
             return
         seller = d.seller
-        text = f"{REC_LABEL[d.rec].lower()}, {HEADLINE[(d.rec, d.deployment)].split(', ', 1)[-1] if d.rec == 'open' else d.deployment.replace('_', ' ')}"
-        if d.option and d.monthly is not None:
-            text = f"{REC_LABEL[d.rec]}: {d.reason.text.split(':', 1)[0]}, {_money(d.monthly)} a month"
+        text = f"{REC_LABEL[d.rec]}, {d.deployment.replace('_', ' ')}"
+        if facts is not None and getattr(facts, "options", None) and d.option:
+            text = f"{REC_LABEL[d.rec]}: {_describe(facts.options[d.option])}" + (f", {_money(d.monthly)} a month" if d.monthly is not None else "")
         flips.append(Flip(question=qid, to=to, recommendation=d.rec, kind=kind, question_label=qlabel, to_label=tlabel,
                           deployment=d.deployment, deployment_seller=seller, monthly_usd=None if d.monthly is None else round(d.monthly, 2), text=text))
 
@@ -748,8 +748,9 @@ def _flips(q: Questionnaire, c: _Compiled, answers: Mapping[str, str], overrides
                 continue
             changed = dict(answers)
             changed[question.id] = opt.id
-            d = decide(c, changed, overrides, world.facts(changed))
-            record(kind, question.id, opt.id, question.label, opt.label, d)
+            f = world.facts(changed)
+            d = decide(c, changed, overrides, f)
+            record(kind, question.id, opt.id, question.label, opt.label, d, f)
     facts = world.facts(answers)
     labels = {"yes": "Yes", "no": "No", "unsure": "Unsure"}
     suggested = suggest_checklist(answers, q)
@@ -761,5 +762,5 @@ def _flips(q: Questionnaire, c: _Compiled, answers: Mapping[str, str], overrides
             changed_overrides = dict(overrides)
             changed_overrides[item.id] = ans
             d = decide(c, answers, changed_overrides, facts)
-            record("checklist", item.id, ans, item.question, labels[ans] + ("" if ans != "yes" else " (confirmed)"), d)
+            record("checklist", item.id, ans, item.question, labels[ans] + ("" if ans != "yes" else " (confirmed)"), d, facts)
     return flips

@@ -453,7 +453,8 @@ class World:
         rows = self._rows(key, ctx)
         if key == "closed_cloud" and not _cloud_sellers(ctx.answers):
             cloud = ctx.answers.get("cloud_platform", "")
-            return Option(key, False, (Block(question="cloud_platform", answer=cloud, text=f"{CLOUD_WORDS.get(cloud, 'Your platform')} has no managed model endpoint in the catalog (Bedrock, Azure AI Foundry and Vertex AI are)."),), None)
+            where = CLOUD_WORDS.get(cloud, "your platform")
+            return Option(key, False, (Block(question="cloud_platform", answer=cloud, text=f"{where[:1].upper() + where[1:]} has no managed model endpoint in the catalog (Bedrock, Azure AI Foundry and Vertex AI are)."),), None)
 
         def survivors(skip: Optional[Filter] = None) -> list[tuple[Model, Optional[Provider], Optional[Price]]]:
             return [r for r in rows if all(f is skip or f.passes(ctx, *r) for f in relevant)]

@@ -152,7 +152,7 @@ def decision_record(
                 lines.append(f"{i}. {o.label}: {cost}{cheapest} ({_cell(o.detail)}).")
             else:
                 why = "; ".join(_cell(f"{b.text} ({b.question}: {b.answer})") for b in o.blocked_by) or _cell(o.detail)
-                lines.append(f"{i}. ~~{o.label}~~: ruled out. {why}")
+                lines.append(f"{i}. {o.label}: ruled out. {why}")
         if costs.capability_note:
             lines += ["", f"Capability: {_cell(costs.capability_note)}"]
     else:
