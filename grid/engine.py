@@ -725,12 +725,13 @@ FLIP_CONTEXT = ("cloud_platform", "data_region")
 
 
 def _flips(q: Questionnaire, c: _Compiled, answers: Mapping[str, str], overrides: Mapping[str, str], current: Decision, world: Any) -> list[Flip]:
-    """Every single change of an answer (or a confirmed checklist answer) that changes the call or
-    the deployment, with what it would be."""
+    """Every single change of an answer (or a confirmed checklist answer) that changes the call, the
+    deployment or the option it is bought through (a vendor's API or your cloud's endpoint), with
+    what it would be and cost."""
     flips: list[Flip] = []
 
     def record(kind: str, qid: str, to: str, qlabel: str, tlabel: str, d: Decision, facts: Any) -> None:
-        if (d.rec, d.deployment) == (current.rec, current.deployment):
+        if (d.rec, d.deployment, d.option) == (current.rec, current.deployment, current.option):
             return
         seller = d.seller
         text = f"{REC_LABEL[d.rec]}, {d.deployment.replace('_', ' ')}"

@@ -326,6 +326,8 @@ class World:
     def __init__(self, q: Questionnaire, catalog: Catalog, data: CostData, inputs: CostInputs, today: date, revisit: date):
         self.q, self.catalog, self.data, self.inputs, self.today, self.revisit = q, catalog, data, inputs, today, revisit
         self._memo: dict[tuple, Facts] = {}
+        self._rows_memo: dict[tuple, list] = {}
+        self._sh_memo: dict[tuple, Optional[Pick]] = {}
         d = data.defaults
         self.days = float(d.days_per_month.value)
         self.hours = float(d.hours_per_month.value)
@@ -375,6 +377,12 @@ class World:
 
     def self_host(self, m: Model, tokens: float, peak: float) -> Optional[Pick]:
         """The cheapest way to self-host ``m`` at this volume on a catalogued footprint, or None."""
+        key = (m.id, tokens, peak)
+        if key not in self._sh_memo:
+            self._sh_memo[key] = self._self_host(m, tokens, peak)
+        return self._sh_memo[key]
+
+    def _self_host(self, m: Model, tokens: float, peak: float) -> Optional[Pick]:
         best: Optional[Pick] = None
         options = [f for f in self.data.footprints if f.model == m.id and (self.inputs.gpu is None or f.gpu == self.inputs.gpu)]
         for f in options:
@@ -418,6 +426,12 @@ class World:
 
     def _rows(self, option: str, ctx: Ctx) -> list[tuple[Model, Optional[Provider], Optional[Price]]]:
         """Every (model, seller, price) row that could price ``option`` before the filters."""
+        key = (option, _cloud_sellers(ctx.answers))
+        if key not in self._rows_memo:
+            self._rows_memo[key] = self._all_rows(option, ctx)
+        return self._rows_memo[key]
+
+    def _all_rows(self, option: str, ctx: Ctx) -> list[tuple[Model, Optional[Provider], Optional[Price]]]:
         cat = self.catalog
         rows: list[tuple[Model, Optional[Provider], Optional[Price]]] = []
         want_closed = self.inputs.closed_model
