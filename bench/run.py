@@ -61,8 +61,31 @@ def bench_scoring() -> list[Row]:
             worst / empty if empty else None,
             "< 5 ms",
             worst < 0.005,
-        )
+        ),
+        bench_assess(empty),
     ]
+
+
+def bench_assess(engine_alone: float) -> Row:
+    """The one downward pass the pages, PDF and CLI render: options, costs, axes, call, deployment
+    and the flips, each flip re-checking the options it changes."""
+    from grid.assessment import assess
+
+    profiles = load_profiles()
+    medians = {}
+    for pid, p in profiles.items():
+        assess(p.answers, p.checklist)  # warm the catalog and cost data
+        medians[pid] = statistics.median(timed(lambda p=p: assess(p.answers, p.checklist), 20))
+    worst_id = max(medians, key=medians.get)
+    worst = medians[worst_id]
+    return Row(
+        "Assess one answer set in one pass: options, costs, call, deployment and flips (slowest profile median, 20 runs)",
+        f"{ms(worst)} ({worst_id})",
+        f"engine alone, no options {ms(engine_alone)}",
+        worst / engine_alone if engine_alone else None,
+        "< 100 ms",
+        worst < 0.1,
+    )
 
 
 def synthetic_catalog_text(n_models: int) -> str:

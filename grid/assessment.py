@@ -29,6 +29,10 @@ class Assessment(BaseModel):
     cost_problem: Optional[str]
     suggested_models: dict[str, str] = {}
     revisit: Optional[date] = None
+    today: Optional[date] = None
+    answers: dict[str, str] = {}
+    checklist: dict[str, str] = {}
+    cost_inputs: CostInputs = CostInputs()
 
 
 def _option_cost(key: str, o: Option, catalog: Catalog) -> OptionCost:
@@ -142,7 +146,10 @@ def assess(
     except InvalidCostInput as e:
         result = score(answers, checklist, questionnaire=q)
         shortlist = build_shortlist(result, answers, catalog, q, today)
-        return Assessment(result=result, shortlist=shortlist, costs=None, cost_problem=f"Costs not computed: {e.message}", revisit=revisit)
+        return Assessment(
+            result=result, shortlist=shortlist, costs=None, cost_problem=f"Costs not computed: {e.message}", revisit=revisit,
+            today=today, answers=dict(answers), checklist=dict(checklist or {}), cost_inputs=inputs,
+        )
     result = score(answers, checklist, questionnaire=q, world=world)
     facts = world.facts(answers)
     shortlist = build_shortlist(result, answers, catalog, q, today, facts=facts)
@@ -151,7 +158,10 @@ def assess(
     for key, name in (("closed_model", facts.cheapest_closed), ("open_model", facts.cheapest_open)):
         if name and facts.options[name].pick is not None:
             suggested[key] = facts.options[name].pick.model.id
-    return Assessment(result=result, shortlist=shortlist, costs=report, cost_problem=None, suggested_models=suggested, revisit=revisit)
+    return Assessment(
+        result=result, shortlist=shortlist, costs=report, cost_problem=None, suggested_models=suggested, revisit=revisit,
+        today=today, answers=dict(answers), checklist=dict(checklist or {}), cost_inputs=inputs,
+    )
 
 
 def _six_months_on(day: date) -> date:

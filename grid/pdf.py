@@ -32,7 +32,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 
 from grid.assessment import Assessment, lifecycle_warnings, option_curves
 from grid.catalog import Catalog
-from grid.cost import RANGE_MAX, RANGE_MIN, CostData, CostInputs
+from grid.cost import RANGE_MAX, RANGE_MIN
 from grid.engine import REC_LABEL
 from grid.licensing import license_clauses
 from grid.questionnaire import AXIS_IDS, Questionnaire
@@ -276,20 +276,19 @@ def _money(x: Optional[float]) -> str:
     return "not costed" if x is None else f"${x:,.0f}"
 
 
-def build_pdf(
-    a: Assessment,
-    *,
-    title: str,
-    notes: str,
-    link: str,
-    today: date,
-    revisit: date,
-    q: Questionnaire,
-    catalog: Catalog,
-    cost_data: CostData,
-    answers: dict[str, str],
-    cost_inputs: CostInputs,
-) -> bytes:
+def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Optional[Catalog] = None) -> bytes:
+    """The PDF summary of one assessment. Everything it shows comes from ``a``; only the chart's
+    series are drawn from the assessment's own inputs."""
+    from grid.catalog import load_catalog
+    from grid.cost import load_cost_data
+    from grid.questionnaire import load_questionnaire
+
+    q = load_questionnaire()
+    catalog = catalog or load_catalog()
+    cost_data = load_cost_data()
+    today = a.today or date.today()
+    revisit = a.revisit or today
+    answers, cost_inputs = a.answers, a.cost_inputs
     find_font()
     s = _styles()
     r = a.result

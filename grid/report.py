@@ -13,7 +13,7 @@ from typing import Optional
 from grid.answers import AnswerFile
 from grid.assessment import Assessment, assess, lifecycle_warnings
 from grid.catalog import Catalog, load_catalog
-from grid.cost import CostData, CostInputs, load_cost_data
+from grid.cost import CostInputs
 from grid.engine import REC_LABEL
 from grid.options import money
 from grid.links import to_params
@@ -48,7 +48,7 @@ def share_link(state: AnswerFile, base: Optional[str] = None, q: Optional[Questi
 
 
 def assessment_of(state: AnswerFile, today: date) -> Assessment:
-    return assess(state.answers, state.checklist, CostInputs(**state.costs), today=today)
+    return assess(state.answers, state.checklist, CostInputs(**state.costs), today=today, revisit=revisit_date(state, today))
 
 
 def pdf_report(
@@ -58,7 +58,6 @@ def pdf_report(
     base: Optional[str] = None,
     q: Optional[Questionnaire] = None,
     catalog: Optional[Catalog] = None,
-    cost_data: Optional[CostData] = None,
     assessment: Optional[Assessment] = None,
 ) -> bytes:
     from grid.pdf import build_pdf  # reportlab loads only when a PDF is asked for
@@ -66,19 +65,7 @@ def pdf_report(
     today = today or date.today()
     q = q or load_questionnaire()
     a = assessment or assessment_of(state, today)
-    return build_pdf(
-        a,
-        title=state.title,
-        notes=state.notes,
-        link=share_link(state, base, q),
-        today=today,
-        revisit=revisit_date(state, today),
-        q=q,
-        catalog=catalog or load_catalog(),
-        cost_data=cost_data or load_cost_data(),
-        answers=dict(state.answers),
-        cost_inputs=CostInputs(**state.costs),
-    )
+    return build_pdf(a, title=state.title, notes=state.notes, link=share_link(state, base, q), catalog=catalog)
 
 
 def decision_record(
@@ -95,7 +82,7 @@ def decision_record(
     a = assessment or assessment_of(state, today)
     r = a.result
     link = share_link(state, base, q)
-    revisit = revisit_date(state, today)
+    revisit = a.revisit or revisit_date(state, today)
     answers = state.answers
 
     def label(qid: str) -> str:

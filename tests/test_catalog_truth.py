@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grid.assessment import assess, retired_in_outputs
-from grid.catalog import Catalog, load_catalog, load_primary_sources, parse_catalog_text, read_catalog
+from grid.catalog import Catalog, load_catalog, load_primary_sources, parse_catalog_text
 from grid.cli import main
 from grid.cost import load_cost_data, sizing
 from grid.pricelist import diff, load_review, load_snapshot, normalize

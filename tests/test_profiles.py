@@ -4,7 +4,6 @@ import pytest
 
 from datetime import date
 
-from grid import score
 from grid.assessment import assess
 from grid.errors import InvalidData
 from grid.profiles import PROFILES_DIR, load_profiles, parse_profile

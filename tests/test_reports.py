@@ -211,7 +211,7 @@ def test_pdf_and_decision_record_say_when_a_recommended_model_retires_before_the
     from grid.catalog import Catalog, load_catalog
 
     state = AnswerFile(profile="ship_fast", answers=dict(P["ship_fast"].answers), checklist={}, revisit=date(2027, 9, 1))
-    a = assess(state.answers, state.checklist, today=TODAY)
+    a = assess(state.answers, state.checklist, today=TODAY, revisit=date(2027, 9, 1))
     cat = load_catalog()
     model_id = a.shortlist.candidates[0].model
     name = cat.model_by_id[model_id].name
