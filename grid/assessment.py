@@ -234,9 +234,7 @@ def option_curves(
     """Monthly cost of each ALLOWED option from 100 thousand to 10 billion tokens a day, priced with
     the same model and seller as at the user's volume (the picks of the cost report). Forbidden
     options have no values, so no chart can draw them as contenders."""
-    import math
-
-    from grid.cost import RANGE_MAX, RANGE_MIN
+    from grid.cost import SECONDS_PER_DAY, volume_grid
 
     q = questionnaire or load_questionnaire()
     catalog = catalog or load_catalog()
@@ -245,19 +243,10 @@ def option_curves(
     world = World(q, catalog, data, inputs or CostInputs(), today, revisit or _six_months_on(today))
     facts = world.facts(answers)
     peak = world.peak(answers)
-    lo, hi = math.log10(RANGE_MIN), math.log10(RANGE_MAX)
-    volumes = {10 ** (lo + (hi - lo) * i / (points - 1)) for i in range(points)}
     sh = facts.options["self_hosted"].pick
-    if sh is not None and sh.throughput:
-        capacity = sh.throughput * 86_400 / peak
-        n = world.min_replicas
-        while n * capacity < RANGE_MAX and len(volumes) < points + 400:
-            edge = n * capacity
-            if edge >= RANGE_MIN:
-                volumes.update({edge, edge * (1 + 1e-9)})
-            n += 1 if n < 50 else max(1, n // 10)
+    capacity = sh.throughput * SECONDS_PER_DAY / peak if sh is not None and sh.throughput else None
     rows = []
-    for v in sorted(volumes):
+    for v in volume_grid(points, capacity, world.min_replicas):
         row: dict = {"tokens_per_day": v}
         for key, o in facts.options.items():
             row[key] = world._reprice(o, v, peak) if o.priced else None

@@ -736,6 +736,21 @@ def cost_report(
     )
 
 
+def volume_grid(points: int, capacity: Optional[float], min_replicas: int) -> list[float]:
+    """Log-spaced daily volumes from 100 thousand to 10 billion, plus both sides of every
+    self-hosting step (each replica's capacity), so that charts draw the steps at their exact edges."""
+    lo, hi = math.log10(RANGE_MIN), math.log10(RANGE_MAX)
+    volumes = {10 ** (lo + (hi - lo) * i / (points - 1)) for i in range(points)}
+    if capacity:
+        n = min_replicas
+        while n * capacity < RANGE_MAX and len(volumes) < points + 400:
+            edge = n * capacity
+            if edge >= RANGE_MIN:
+                volumes.update({edge, edge * (1 + 1e-9)})
+            n += 1 if n < 50 else max(1, n // 10)
+    return sorted(volumes)
+
+
 def curves(
     inputs: CostInputs,
     answers: Mapping[str, str],
@@ -749,33 +764,9 @@ def curves(
     catalog = catalog or load_catalog()
     data = data or load_cost_data()
     base = resolve(inputs, answers, catalog, data, suggested)
-    lo, hi = math.log10(RANGE_MIN), math.log10(RANGE_MAX)
-    volumes = {10 ** (lo + (hi - lo) * i / (points - 1)) for i in range(points)}
-    if can_self_host(base):
-        capacity = base.throughput_tokens_per_s * SECONDS_PER_DAY / base.peak_factor  # type: ignore[operator]
-        n = base.min_replicas
-        while n * capacity < RANGE_MAX and len(volumes) < points + 400:
-            edge = n * capacity
-            if edge >= RANGE_MIN:
-                volumes.update({edge, edge * (1 + 1e-9)})
-            n += 1 if n < 50 else max(1, n // 10)
+    capacity = base.throughput_tokens_per_s * SECONDS_PER_DAY / base.peak_factor if can_self_host(base) else None  # type: ignore[operator]
     rows = []
-    for v in sorted(volumes):
+    for v in volume_grid(points, capacity, base.min_replicas):
         opts = option_costs(v, base)
         rows.append({"tokens_per_day": v, **{k: o.monthly_usd for k, o in opts.items()}})
     return rows
-
-
-def shortlist_models(candidates: list[Any], catalog: Catalog, data: CostData) -> dict[str, str]:
-    """The models each side of the cost comparison starts from: the shortlist's top closed model,
-    and its top open-weight model that can be costed (a footprint with throughput, else a price)."""
-    out: dict[str, str] = {}
-    closed = [c.model for c in candidates if c.provider]
-    if closed:
-        out["closed_model"] = closed[0]
-    opens = [c.model for c in candidates if c.license]
-    costed = [m for m in opens if (fp := data.footprint(m)) is not None and fp.throughput_tokens_per_s]
-    priced = [m for m in opens if catalog.model_by_id[m].best_price is not None]
-    if costed or priced:
-        out["open_model"] = (costed or priced)[0]
-    return out
