@@ -340,13 +340,12 @@ def seller_words(result: Result) -> str:
 def render_result(result: Result) -> None:
     q = questionnaire()
     st.subheader(result.headline)
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3 = st.columns(3)
     c1.metric("Recommendation", REC_LABEL[result.recommendation])
     c2.metric("Deployment", result.deployment.replace("_", " "))
-    c3.metric("Bought from", seller_words(result))
-    c4.metric("Confidence", result.confidence.capitalize())
+    c3.metric("Confidence", result.confidence.capitalize())
     if result.deployment_reason.text:
-        st.markdown(f"**Deployment.** {md_escape(result.deployment_reason.text)}")
+        st.markdown(f"**Bought from {md_escape(seller_words(result))}.** {md_escape(result.deployment_reason.text)}")
     st.caption(f"Overall lean {'—' if result.overall is None else f'{result.overall:+d}'}. {result.confidence_note}")
     if result.disagreement:
         st.warning(result.disagreement, icon=":material/warning:")

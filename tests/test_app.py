@@ -58,7 +58,7 @@ def test_newcomer_walks_from_a_profile_to_the_result():
     text = markdown_text(at)
     assert "Regulated data often may not leave your network" in text  # a reason
     assert "You confirmed no item as a firm yes, so the axes decide." in text
-    assert metrics["Bought from"] == "your own GPUs"
+    assert "**Bought from your own GPUs.**" in text
     assert "| Closed model, vendor's API | ruled out | Data may not leave your own cloud" in text  # forbidden, with its reason
     assert any("Hard constraint — data_boundary: own_cloud_only" in i.value for i in at.info)
 
