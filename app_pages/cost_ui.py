@@ -140,9 +140,15 @@ LINE = {
 }
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _series(answers: tuple, cost_inputs: CostInputs, today, revisit) -> list[dict[str, Any]]:
+    """The chart's series, computed once per input set (the catalog and cost data are per process)."""
+    return option_curves(dict(answers), cost_inputs, today=today, revisit=revisit, questionnaire=ui.questionnaire(), catalog=ui.catalog(), cost_data=load_cost_data())
+
+
 def chart(a: Assessment) -> go.Figure:
     report = a.costs
-    rows = option_curves(ui.answers(), inputs(), today=ui.today(), revisit=a.revisit, questionnaire=ui.questionnaire(), catalog=ui.catalog(), cost_data=load_cost_data())
+    rows = _series(tuple(sorted(ui.answers().items())), inputs(), ui.today(), a.revisit)
     fig = go.Figure()
     for key, (label, colour) in LINE.items():
         xs = [r["tokens_per_day"] for r in rows if r.get(key) is not None]

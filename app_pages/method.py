@@ -55,8 +55,10 @@ allowed model meets a hard need (the frontier tier, image input), or when two ch
 **What would change this** lists every single change (one answer, your cloud, your data region, or one
 confirmed checklist answer) that gives a different call or deployment, with what that would cost.
 
-**Why results move the right way.** Moving an answer toward open never makes the call more closed: the
-test suite checks this on random answer sets with the checklist left to its suggestions.
+**Why results move the right way.** Moving an answer toward open never makes the call more closed, with
+one exception that the result always shows: when the move makes the closed side relatively cheaper at your
+volume (for example easier tasks let a cheap small closed model qualify), the cost comparison wins. The
+test suite checks both on random answer sets with the checklist left to its suggestions.
 """
 )
 

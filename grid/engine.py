@@ -428,17 +428,14 @@ def deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], st
     return "router", seller_of("hybrid"), "hybrid", h.monthly, DeploymentReason(text=text)
 
 
-class _Words(dict):
-    """Option names for the middle of a sentence."""
-
-
-_LABEL = _Words(
-    closed_api="a closed model through its vendor's API",
-    closed_cloud="a closed model through your cloud's endpoint",
-    rented_open="rented open weights",
-    self_hosted="self-hosted open weights",
-    hybrid="a hybrid router",
-)
+# Option names for the middle of a sentence.
+_LABEL = {
+    "closed_api": "a closed model through its vendor's API",
+    "closed_cloud": "a closed model through your cloud's endpoint",
+    "rented_open": "rented open weights",
+    "self_hosted": "self-hosted open weights",
+    "hybrid": "a hybrid router",
+}
 
 
 def _money(x: Optional[float]) -> str:
@@ -519,7 +516,7 @@ def score(
         for cid, qid, oid in hits
     ]
     if d.floor_names:
-        path.append(f"Constraint ({', '.join(d.floor_names)}): the call is raised to {REC_RANK and d.rec if not d.moved else d.rec}.")
+        path.append(f"Constraint ({', '.join(d.floor_names)}): the call is raised to {d.rec}.")
     if d.moved:
         path.append(d.moved)
     rec, deployment = d.rec, d.deployment
