@@ -136,6 +136,11 @@ class Price(Strict):
     seller: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$", description="A seller id from the providers section.")
     kind: SellerKind = Field(description="The seller's kind (checked against the seller's entry).")
     regions: Optional[list[str]] = Field(None, description="Where this seller serves this model, when narrower than the seller's regions.")
+    processed_by: Optional[str] = Field(
+        None,
+        pattern=r"^[a-z0-9][a-z0-9.\-]*$",
+        description="A seller id, when another party processes the data under its own terms (Claude in Azure AI Foundry is processed by Anthropic); that party's terms then apply, and the row is not inside your cloud.",
+    )
     input_usd_per_mtok: Optional[float] = Field(None, ge=0)
     output_usd_per_mtok: Optional[float] = Field(None, ge=0)
     cached_input_usd_per_mtok: Optional[float] = Field(None, ge=0)
@@ -665,6 +670,8 @@ def parse_catalog(
                 problems.append((("models", i, "prices", j, "seller"), f"{where}.seller: unknown seller {p.seller!r} (add it to providers)"))
             elif seller_kind[p.seller] != p.kind:
                 problems.append((("models", i, "prices", j, "kind"), f"{where}.kind: {p.kind!r}, but seller {p.seller!r} is {seller_kind[p.seller]!r}"))
+            if p.processed_by is not None and p.processed_by not in seller_kind:
+                problems.append((("models", i, "prices", j, "processed_by"), f"{where}.processed_by: unknown seller {p.processed_by!r}"))
             if p.confidence == "verified" and not is_primary(p.source, primary, p.kind == "aggregator"):
                 problems.append(
                     (("models", i, "prices", j, "confidence"), f"{where}.confidence: 'verified' needs the seller's own page as source, not {p.source}")

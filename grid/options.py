@@ -107,6 +107,13 @@ def _regions(p: Optional[Price], s: Optional[Provider]) -> list[str]:
     return list(p.regions) if p is not None and p.regions else list(s.regions if s else [])
 
 
+def _terms(ctx: "Ctx", s: Optional[Provider], p: Optional[Price]) -> Optional[Provider]:
+    """Whose data terms apply to a row: the seller's, or the party that processes the data for it."""
+    if p is not None and p.processed_by:
+        return ctx.catalog.provider_by_id.get(p.processed_by)
+    return s
+
+
 def _eu_restricted(ctx: "Ctx", m: Model) -> bool:
     if m.weights != "open" or not m.license:
         return False
@@ -124,9 +131,9 @@ FILTERS: tuple[Filter, ...] = (
     ),
     Filter(
         "own_cloud_only", "data_boundary", "seller",
-        "Own cloud only: self-hosting, or the managed endpoints of your own cloud platform (Bedrock on AWS, AI Foundry on Azure, Vertex AI on Google Cloud).",
+        "Own cloud only: self-hosting, or the managed endpoints of your own cloud platform (Bedrock on AWS, AI Foundry on Azure, Vertex AI on Google Cloud), where the cloud itself processes the data.",
         lambda a: a.get("data_boundary") == "own_cloud_only",
-        lambda ctx, m, s, p: s is not None and s.id in _cloud_sellers(ctx.answers),
+        lambda ctx, m, s, p: s is not None and s.id in _cloud_sellers(ctx.answers) and not (p is not None and p.processed_by),
         lambda ctx, k: (
             "Data may not leave your own cloud, so a vendor's public API is ruled out."
             if k == "closed_api"
@@ -139,28 +146,28 @@ FILTERS: tuple[Filter, ...] = (
         "contract_dpa", "data_boundary", "seller",
         "A vendor under contract: only sellers whose own pages offer a data processing agreement (DPA).",
         lambda a: a.get("data_boundary") == "vendor_with_contract",
-        lambda ctx, m, s, p: s is not None and s.dpa is True,
+        lambda ctx, m, s, p: (t := _terms(ctx, s, p)) is not None and t.dpa is True,
         lambda ctx, k: "Data may go only to a vendor under contract, and no seller of a fitting model offers a DPA on its own pages.",
     ),
     Filter(
         "contract_zdr", "data_sensitivity", "seller",
         "A vendor under contract, with confidential or regulated data: only sellers that offer zero data retention.",
         lambda a: a.get("data_boundary") == "vendor_with_contract" and a.get("data_sensitivity") in ("confidential", "regulated"),
-        lambda ctx, m, s, p: s is not None and s.zero_data_retention in ZDR_OK,
+        lambda ctx, m, s, p: (t := _terms(ctx, s, p)) is not None and t.zero_data_retention in ZDR_OK,
         lambda ctx, k: "Confidential or regulated data under a vendor contract needs zero data retention, which no seller of a fitting model offers.",
     ),
     Filter(
         "data_region", "data_region", "seller",
         "Data region EU, US or UK: the seller must process in that region.",
         lambda a: a.get("data_region") in REGION_WORDS,
-        lambda ctx, m, s, p: ctx.answers.get("data_region") in _regions(p, s),
+        lambda ctx, m, s, p: ctx.answers.get("data_region") in _regions(p, _terms(ctx, s, p)),
         lambda ctx, k: f"Data must be processed in {REGION_WORDS.get(ctx.answers.get('data_region', ''), 'your region')}, and no seller of a fitting model states that region.",
     ),
     Filter(
         "attestations", "vendor_attestations", "seller",
         "Provider attestations required: the seller's own pages must state its attestations (SOC 2, ISO 27001, …).",
         lambda a: a.get("vendor_attestations") == "required",
-        lambda ctx, m, s, p: s is not None and bool(s.attestations),
+        lambda ctx, m, s, p: (t := _terms(ctx, s, p)) is not None and bool(t.attestations),
         lambda ctx, k: "Provider attestations are required, and no seller of a fitting model states any on its own pages.",
     ),
     Filter(

@@ -337,3 +337,21 @@ def test_no_forbidden_option_is_drawn_in_the_cost_chart():
 def test_a_retired_model_cannot_be_chosen_as_an_input():
     with pytest.raises(InvalidCostInput, match="retired"):
         World(Q, CAT, DATA, CostInputs(closed_model="magistral-medium-1-2"), TODAY, REVISIT)
+
+
+def test_a_model_another_party_processes_is_not_inside_your_cloud():
+    """Claude in Azure AI Foundry is sold and processed by Anthropic under Anthropic's terms."""
+    f = facts({"data_boundary": "own_cloud_only", "cloud_platform": "azure", "task_difficulty": "frontier"})
+    pick = f.options["closed_cloud"].pick
+    assert pick.seller.id == "azure-foundry" and pick.price.processed_by is None
+    assert pick.model.provider != "anthropic"
+    claude_on_azure = [p for m in CAT.models if m.provider == "anthropic" for p in m.prices if p.seller == "azure-foundry"]
+    assert claude_on_azure and all(p.processed_by == "anthropic" for p in claude_on_azure)
+
+
+def test_the_check_refuses_an_unknown_processor():
+    from grid.catalog import parse_catalog_text
+    from tests.test_catalog_truth import SMALL_TEXT, TEST_PRIMARY
+
+    text = SMALL_TEXT.replace("{seller: host, ", "{seller: host, processed_by: nobody, ", 1)
+    assert any("processed_by: unknown seller 'nobody'" in p for p in parse_catalog_text(text, "x.yaml", TEST_PRIMARY).problems)
