@@ -456,8 +456,8 @@ def render_shortlist(sl: Shortlist, deployment: str = "") -> None:
                         md_escape(c.name),
                         md_escape(terms),
                         c.tier,
-                        f"${price.input_usd_per_mtok:g}" if price else "—",
-                        f"${price.output_usd_per_mtok:g}" if price else "—",
+                        f"${price.input_usd_per_mtok:,.2f}" if price else "—",
+                        f"${price.output_usd_per_mtok:,.2f}" if price else "—",
                         f"[{md_escape(price.seller)}]({md_url(price.source)}), {price.checked}" if price else "no verified price",
                         "stale" if c.stale else "",
                     ]

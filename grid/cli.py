@@ -32,7 +32,7 @@ def format_shortlist(sl: Shortlist) -> list[str]:
     lines = ["Shortlist:", f"  {sl.scale_note}"]
     for c in sl.candidates:
         price = (
-            f"${c.price.input_usd_per_mtok:g} in / ${c.price.output_usd_per_mtok:g} out per M tokens ({c.price.seller}, checked {c.price.checked})"
+            f"${c.price.input_usd_per_mtok:,.2f} in / ${c.price.output_usd_per_mtok:,.2f} out per M tokens ({c.price.seller}, checked {c.price.checked})"
             if c.price
             else "no verified price"
         )
@@ -315,7 +315,7 @@ def cmd_catalog_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for m in catalog.models:
         terms = m.license if m.weights == "open" else m.provider
         price = m.reference_price or m.best_price
-        cost = f"${price.input_usd_per_mtok:g}/${price.output_usd_per_mtok:g} ({price.seller})" if price else "no price"
+        cost = f"${price.input_usd_per_mtok:,.2f}/${price.output_usd_per_mtok:,.2f} ({price.seller})" if price else "no price"
         print(f"  {m.id:<32} {m.weights:<6} {m.status:<10} {terms:<30} {m.tier:<9} {cost}", file=out)
     return 0
 

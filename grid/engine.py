@@ -312,7 +312,9 @@ def decide(c: _Compiled, answers: Mapping[str, str], confirmed: Mapping[str, str
     floor_names: tuple[str, ...] = ()
     if REC_RANK[rec] < floor:
         rec = next(r for r, rank in REC_RANK.items() if rank == floor)
-        floor_names = tuple(f"{qid}: {oid}" for cid, qid, oid in hits if REC_RANK[c.q.constraint_by_id[cid].floor] == floor)
+        floor_names = tuple(
+            f"{c.q.question_by_id[qid].label} {c.q.option(qid, oid).label.lower()}" for cid, qid, oid in hits if REC_RANK[c.q.constraint_by_id[cid].floor] == floor
+        )
     moved = None
     if not _available(facts, rec):
         before = rec

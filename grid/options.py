@@ -224,6 +224,7 @@ class Pick:
     throughput: Optional[float] = None
     hourly: Optional[float] = None
     replicas: Optional[int] = None
+    gpu_name: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -415,7 +416,7 @@ class World:
                 f"{replicas} replica{'s' if replicas != 1 else ''} × {gpus} {gpu.name} at ${hourly:,.2f}/h = {money(gpu_cost)}, "
                 f"plus staff {money(self.staff)}"
             )
-            pick = Pick(m, None, None, f, monthly, True, detail, gpus, thr, hourly, replicas)
+            pick = Pick(m, None, None, f, monthly, True, detail, gpus, thr, hourly, replicas, gpu.name)
             if best is None or pick.monthly < best.monthly:
                 best = pick
         return best
@@ -498,7 +499,7 @@ class World:
             if key == "self_hosted":
                 sh = self.self_host(m, tokens, peak)
                 if sh is not None:
-                    picks.append(Pick(m, None, None, sh.footprint, sh.monthly, meets, sh.detail, sh.gpus_per_replica, sh.throughput, sh.hourly, sh.replicas))
+                    picks.append(Pick(m, None, None, sh.footprint, sh.monthly, meets, sh.detail, sh.gpus_per_replica, sh.throughput, sh.hourly, sh.replicas, sh.gpu_name))
                 continue
             price = self.closed_price(p) if m.weights == "closed" else p  # type: ignore[arg-type]
             monthly = self.api_monthly(tokens, price)  # type: ignore[arg-type]
@@ -681,8 +682,8 @@ def describe(o: Option) -> str:
     if p is None:
         return OPTION_LABEL[o.key].lower()
     if o.key == "self_hosted":
-        gpu = p.footprint.gpu if p.footprint else "GPUs"
-        return f"{p.model.name} self-hosted ({p.replicas} × {p.gpus_per_replica} {gpu})"
+        gpu = p.gpu_name or "GPUs"
+        return f"{p.model.name} self-hosted ({p.replicas} replicas × {p.gpus_per_replica} {gpu})"
     if o.key == "hybrid":
         return f"a router over {p.model.name} and {o.parts[1].model.name}" if len(o.parts) == 2 else "a router"
     return f"{p.model.name} from {p.seller.name if p.seller else '?'}"

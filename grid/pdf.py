@@ -28,12 +28,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from grid.assessment import Assessment, lifecycle_warnings, option_curves
 from grid.catalog import Catalog
 from grid.cost import RANGE_MAX, RANGE_MIN
 from grid.engine import REC_LABEL
+from grid.options import money
 from grid.licensing import license_clauses
 from grid.questionnaire import AXIS_IDS, Questionnaire
 
@@ -81,7 +83,7 @@ def missing_glyphs(text: str) -> set[str]:
 
 # ----------------------------------------------------------------------------- styles
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, alignment=TA_LEFT, wordWrap="CJK")
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, alignment=TA_LEFT, splitLongWords=True)
     return {
         "title": ParagraphStyle("title", parent=base, fontSize=18, leading=23, spaceAfter=4),
         "h1": ParagraphStyle("h1", parent=base, fontSize=13.5, leading=18, spaceBefore=10, spaceAfter=4, textColor=colors.HexColor("#1f2d3d")),
@@ -93,8 +95,19 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+def _has_cjk(text: str) -> bool:
+    return any("\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+_CJK_STYLES: dict[str, ParagraphStyle] = {}
+
+
 def p(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text: escaped, so nothing in it is read as markup."""
+    """A paragraph of plain text: escaped, so nothing in it is read as markup. Lines break between
+    words; only text with CJK (which has no spaces) may break between characters, so a text
+    extractor reads "in production", never "inproduction"."""
+    if _has_cjk(text):
+        style = _CJK_STYLES.setdefault(style.name, ParagraphStyle(style.name + "-cjk", parent=style, wordWrap="CJK"))
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
@@ -151,8 +164,96 @@ LINES = {
 }
 
 
+DEPLOYMENT_WORDS = {"self_hosted": "self-hosted", "rented_open_weights": "rented open weights", "managed_api": "managed API", "router": "router"}
+ASSUMPTION_LABEL = {
+    "tokens_per_day": "Tokens a day",
+    "tokens_per_day_range": "Volume range priced",
+    "output_share": "Output share",
+    "cached_input_share": "Cached input share",
+    "batch_share": "Batch share",
+    "frontier_share": "Hybrid share to the closed model",
+    "closed_model": "Closed model",
+    "closed_price_usd_per_mtok": "Closed price ($ per million tokens)",
+    "open_model": "Open-weight model",
+    "rented_price_usd_per_mtok": "Rented price ($ per million tokens)",
+    "gpu": "GPU",
+    "gpu_hourly_usd": "GPU hourly rate ($)",
+    "gpus_per_replica": "GPUs per replica",
+    "precision": "Precision",
+    "throughput_tokens_per_s": "Throughput per replica (tokens/s)",
+    "engineers": "Engineers",
+    "engineer_yearly_usd": "Loaded yearly cost of an engineer ($)",
+    "peak_factor": "Peak factor",
+    "min_replicas": "Minimum replicas",
+    "days_per_month": "Days a month",
+    "hours_per_month": "Hours a month",
+}
+GLOSSARY = [
+    ("ZDR", "Zero data retention: the seller keeps no prompts or outputs after answering."),
+    ("DPA", "Data processing agreement: the contract under which a seller processes personal data for you."),
+    ("MAU", "Monthly active users: some licences change above a number of them."),
+    ("Break-even", "The daily volume at which self-hosting costs the same as paying per token."),
+    ("Replica", "One running copy of a self-hosted model, on the GPUs it needs; two at the least, so one can fail."),
+    ("Tier", "The catalog's capability class of a model: efficient, strong or frontier."),
+    ("Seller", "Where a model is bought: the lab's own API, a cloud's endpoint, an inference provider, or your own GPUs."),
+]
+
+
+def humanize(text: str, q: Questionnaire) -> str:
+    """Replace 'question_id: option_id' and bare ids in prose with the questionnaire's labels."""
+    import re
+
+    def sub(m: "re.Match[str]") -> str:
+        qid, oid = m.group(1), m.group(2)
+        if qid in q.question_by_id and any(o.id == oid for o in q.question_by_id[qid].options):
+            return f"{q.question_by_id[qid].label} {q.option(qid, oid).label.lower()}"
+        return m.group(0)
+
+    text = re.sub(r"\b([a-z][a-z_]+): ([a-z0-9][a-z0-9_]*)\b", sub, text)
+    for qid, question in q.question_by_id.items():
+        if "_" in qid:
+            text = re.sub(rf"\b{qid}\b", question.label.lower().rstrip("?"), text)
+    return text
+
+
+def _footer_canvas(title: str, day: date) -> type:
+    """A canvas that writes 'title · date · page N of M' on every page (two passes: M is known at the end)."""
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(FONT, 7.5)
+                self.setFillColor(colors.HexColor("#555555"))
+                label = title if len(title) <= 90 else title[:89] + "…"
+                self.drawString(18 * mm, 9 * mm, f"{label} · {day.isoformat()}")
+                self.drawRightString(A4[0] - 18 * mm, 9 * mm, f"page {self._pageNumber} of {total}")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _alternative(a: Assessment) -> Any:
+    """The best allowed alternative to the chosen option: the cheapest other priced, allowed option."""
+    if a.costs is None:
+        return None
+    chosen = a.result.deployment_option
+    others = [o for o in a.costs.options() if o.allowed and o.monthly_usd is not None and o.option != chosen]
+    return min(others, key=lambda o: o.monthly_usd) if others else None
+
+
 def _deployment_words(r: Any, catalog: Catalog) -> str:
-    words = r.deployment.replace("_", " ")
+    words = DEPLOYMENT_WORDS.get(r.deployment, r.deployment)
     seller = r.deployment_seller
     if not seller:
         return words
@@ -183,9 +284,10 @@ def cost_drawing(rows: list[dict[str, Any]], you: float, breakevens: list[tuple[
     while e <= math.log10(yhi) + 1e-9:
         y = Y(10**e)
         d.add(Line(left, y, right, y, strokeColor=colors.HexColor("#e3e3e3"), strokeWidth=0.4))
-        d.add(String(left - 3, y - 3, f"${10**e:,.0f}" if e >= 0 else f"${10**e:g}", fontName=FONT, fontSize=6.5, textAnchor="end"))
+        d.add(String(left - 3, y - 3, f"${10**e:,.0f}" if e >= 0 else f"${10**e:.2f}", fontName=FONT, fontSize=6.5, textAnchor="end"))
         e += 1
-    d.add(String((left + right) / 2, 4, "Tokens a day (log scale)", fontName=FONT, fontSize=7.5, textAnchor="middle"))
+    d.add(String((left + right) / 2, 4, "Tokens a day (input + output, log scale)", fontName=FONT, fontSize=7.5, textAnchor="middle"))
+    d.add(String(left + 3, top - 9, "USD a month (log scale)", fontName=FONT, fontSize=7, fillColor=colors.HexColor("#555555")))
     for key, (label, colour) in LINES.items():
         pts: list[float] = []
         prev: Optional[float] = None
@@ -306,7 +408,9 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
     )
     width = A4[0] - 36 * mm
     story: list[Any] = []
-    story.append(p(title or "Open / closed LLM decision", s["title"]))
+    doc_title = title or "Open / closed LLM decision"
+    # ---- page 1: the executive summary, for a reader who reads nothing else
+    story.append(p(doc_title, s["title"]))
     newest = catalog.newest_checked
     story.append(
         p(
@@ -316,15 +420,42 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
         )
     )
     story.append(Spacer(1, 6))
-    story.append(p(f"Recommendation: {REC_LABEL[r.recommendation]} — {r.headline}", s["headline"]))
-    story.append(p(f"Deployment: {_deployment_words(r, catalog)}. {r.deployment_reason.text}", s["body"]))
+    story.append(p(f"Decision: {REC_LABEL[r.recommendation]}. {r.headline}.", s["headline"]))
+    story.append(p(f"Deployment: {_deployment_words(r, catalog)}.", s["body"]))
+    if a.costs is not None and r.deployment_option:
+        chosen = getattr(a.costs, r.deployment_option)
+        alt = _alternative(a)
+        line = f"Monthly cost: {money(chosen.monthly_usd)} a month for {chosen.label.lower()}"
+        if alt is not None:
+            line += f", against {money(alt.monthly_usd)} for the best allowed alternative ({alt.label.lower()}: {alt.detail})"
+        story.append(p(line + ".", s["body"]))
     story.append(p(f"Confidence: {r.confidence}. {r.confidence_note}", s["body"]))
-    if r.disagreement:
-        story.append(p(r.disagreement, s["body"]))
+    story.append(p("The three strongest reasons", s["h2"]))
+    driving = sorted([x for x in r.reasons if x.contribution], key=lambda x: -abs(x.contribution))[:3] or r.reasons[:3]
+    for reason in driving:
+        story.append(p(f"• {reason.question_label}: {reason.answer_label}. {reason.text}", s["body"]))
+    story.append(p("What would change the decision", s["h2"]))
+    nearest = [f for f in r.flips if f.recommendation != r.recommendation and f.kind != "checklist"][:2] or r.flips[:2]
+    if nearest:
+        for f in nearest:
+            story.append(p(f"• If “{f.question_label}” were “{f.to_label}”: {f.text or REC_LABEL[f.recommendation]}.", s["body"]))
+    else:
+        story.append(p("No single answer change alters this decision.", s["body"]))
     if r.conflict:
         story.append(p(f"Conflict: {r.conflict}", s["body"]))
+    link_block: list[Any] = [p(f"Revisit by {revisit.isoformat()}; the link restores this assessment", s["h2"]), p(link, s["small"])]
+    qr, why = qr_flowable(link)
+    link_block.append(qr if qr is not None else p(why or "", s["small"]))
+    story.append(KeepTogether(link_block))
+    story.append(PageBreak())
+
+    # ---- the details
+    story.append(p("How the decision was made", s["h1"]))
+    story.append(p(f"Deployment: {_deployment_words(r, catalog)}. {humanize(r.deployment_reason.text, q)}", s["body"]))
+    if r.disagreement:
+        story.append(p(r.disagreement, s["body"]))
     for c in r.constraints:
-        story.append(p(f"Hard constraint ({c.question}: {c.answer}): {c.text}", s["body"]))
+        story.append(p(f"Hard constraint ({humanize(f'{c.question}: {c.answer}', q)}): {c.text}", s["body"]))
 
     story.append(p("Lean on each axis", s["h1"]))
     story.append(radar_drawing(r.axes, q))
@@ -338,9 +469,9 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
     if neutral:
         story.append(p("Neutral or context answers: " + "; ".join(f"{x.question_label} → {x.answer_label}" for x in neutral), s["small"]))
 
-    story.append(p("How the call was made", s["h1"]))
+    story.append(p("How the call was made", s["h2"]))
     for i, step in enumerate(r.path, 1):
-        story.append(p(f"{i}. {step}", s["body"]))
+        story.append(p(f"{i}. {humanize(step, q)}", s["body"]))
     story.append(p("Checklist path", s["h2"]))
     rows = [["Item", "Answer", "Source"]]
     for stp in r.checklist.path:
@@ -364,7 +495,7 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
         name = _name(m)
         terms = catalog.license_by_id[cand.license].name if cand.license else catalog.provider_by_id[cand.provider].name  # type: ignore[index]
         price = (
-            f"${cand.price.input_usd_per_mtok:g} in / ${cand.price.output_usd_per_mtok:g} out per million tokens ({cand.price.seller}, checked {cand.price.checked})"
+            f"${cand.price.input_usd_per_mtok:,.2f} in / ${cand.price.output_usd_per_mtok:,.2f} out per million tokens ({cand.price.seller}, checked {cand.price.checked})"
             if cand.price
             else "no price in the catalog"
         )
@@ -402,18 +533,13 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
             )
         )
         story.append(p("Assumptions", s["h2"]))
-        rows = [["Assumption", "Value", "Source"]] + [[x.name, str(x.value), x.source] for x in a.costs.assumptions]
+        rows = [["Assumption", "Value", "Source"]] + [
+            [ASSUMPTION_LABEL.get(x.name, x.name.replace("_", " ")), _value(x.value), humanize(x.source, q)] for x in a.costs.assumptions
+        ]
         story.append(_table(rows, [width * 0.22, width * 0.18, width * 0.60], s))
     else:
         story.append(p(a.cost_problem or "Costs could not be computed.", s["body"]))
 
-    story.append(p("Share link", s["h1"]))
-    story.append(p(link, s["small"]))
-    qr, why = qr_flowable(link)
-    if qr is not None:
-        story.append(qr)
-    else:
-        story.append(p(why or "", s["small"]))
     story.append(p(f"Revisit this decision by {revisit.isoformat()}: parity and prices move, so re-run the grid every few months.", s["body"]))
 
     if notes:
@@ -424,8 +550,22 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
     story.append(p("Sources", s["h1"]))
     for url in _sources(a, catalog):
         story.append(p(url, s["small"]))
-    doc.build(story)
+    story.append(KeepTogether([p("Glossary", s["h1"]), _table([["Term", "Meaning"]] + [[t, d] for t, d in GLOSSARY], [width * 0.18, width * 0.82], s)]))
+    doc.build(story, canvasmaker=_footer_canvas(doc_title, today))
     return buf.getvalue()
+
+
+def _value(v: Any) -> str:
+    """A value at sensible precision: 30,000,000 not 30000000.0; 0.25 not 0.25000."""
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    if isinstance(v, float) and v.is_integer():
+        return f"{int(v):,}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        return f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+    return str(v)
 
 
 def _name(m: Any) -> str:

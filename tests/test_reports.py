@@ -16,7 +16,7 @@ from grid.cli import main
 from grid.pdf import find_font, missing_glyphs
 from grid.profiles import load_profiles
 from grid.questionnaire import load_questionnaire
-from grid.report import add_months, decision_record, pdf_report, revisit_date, share_link
+from grid.report import add_months, assessment_of, decision_record, pdf_report, revisit_date, share_link
 from tests.conftest import ROOT
 
 try:  # the PyPI package zxing-cpp installs the module zxingcpp
@@ -58,26 +58,78 @@ def test_pdf_text_holds_the_recommendation_reasons_a_chinese_name_and_the_link(p
     state = big_scale_state()
     link = share_link(state, BASE)
     squashed = "".join(text.split())
-    assert "Recommendation: Hybrid router" in text
-    assert "At 30 million tokens a day" in text and "Deployment: router" in text  # the cost reason and the deployment
+    assert "Decision: Hybrid router." in text
+    assert "At 30 million tokens a day" in text and "Deployment: router, bought from" in text  # the cost reason and the deployment
     assert "通义千问" in text  # a Chinese model name from the catalog (and the notes)
     assert "Café naïve" in text and "≥" in text and "—" in text
     assert "".join(link.split()) in squashed  # the link, wrapped over lines
     assert "Support assistant — model choice ≥ 2026" in text
     assert f"revisit by {add_months(TODAY, 6).isoformat()}" in text
-    for heading in ("Lean on each axis", "Why", "Checklist path", "What would change this", "Shortlist", "Excluded models", "Cost", "Assumptions", "Share link", "Notes", "Sources"):
+    for heading in ("How the decision was made", "Lean on each axis", "Why", "Checklist path", "What would change this", "Shortlist", "Excluded models", "Cost", "Assumptions", "Notes", "Sources", "Glossary"):
         assert heading in text, heading
 
 
 @pytest.mark.skipif(zxingcpp is None, reason="zxing-cpp is not installed")
-def test_the_qr_code_decodes_to_the_link(pdf_bytes):
+def test_the_qr_code_decodes_to_the_link_on_the_summary_page(pdf_bytes):
     link = share_link(big_scale_state(), BASE)
     doc = pdfium.PdfDocument(pdf_bytes)
     found = []
     for i in range(len(doc)):
         image = doc[i].render(scale=3).to_pil()
-        found += [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
-    assert found == [link]
+        found += [(i, r.text) for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    assert found == [(0, link)]
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_page_one_is_an_executive_summary(pdf_bytes):
+    from grid.options import money
+
+    a = assessment_of(big_scale_state(), TODAY)
+    r = a.result
+    first = page_texts(pdf_bytes)[0]
+    assert "Decision: Hybrid router." in first
+    assert "Deployment: router, bought from xAI API (SpaceXAI) and Amazon Bedrock." in first
+    chosen = getattr(a.costs, r.deployment_option)
+    assert f"Monthly cost: {money(chosen.monthly_usd)} a month" in first and "best allowed alternative" in first
+    assert f"Confidence: {r.confidence}." in first
+    assert "The three strongest reasons" in first and "What would change the decision" in first
+    top = sorted([x for x in r.reasons if x.contribution], key=lambda x: -abs(x.contribution))[:3]
+    for reason in top:  # whole sentences, with their word boundaries intact
+        assert " ".join(reason.text.split()) in first, reason.text
+    assert f"Revisit by {r and a.revisit.isoformat()}" in first
+
+
+def test_every_page_has_a_footer_with_the_title_date_and_page_n_of_m(pdf_bytes):
+    pages = page_texts(pdf_bytes)
+    for n, text in enumerate(pages, 1):
+        assert text.endswith(f"Support assistant — model choice ≥ 2026 · {TODAY.isoformat()} page {n} of {len(pages)}"), text[-120:]
+
+
+def test_the_pdf_speaks_in_labels_not_ids_and_keeps_word_boundaries(pdf_bytes):
+    import re
+
+    text = pdf_text(pdf_bytes)
+    prose = re.sub(r"https?://\S+", " ", text)
+    prose = " ".join(w for w in prose.split() if not any(c in w for c in "=&%"))  # the share link, wrapped over lines
+    ids = sorted(set(re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", prose)))
+    assert ids == [], ids
+    assert not re.search(r"\b\d{4,}\.0\b", prose), "no float noise such as 30000000.0"
+    assert not re.search(r"\$\d+\.\d\b", prose), "money at sensible precision: $0.20, not $0.2"
+    for glued in ("inproduction", "anda ", "ofthe", "tothe"):
+        assert glued not in text.replace(" ", " "), glued
+    every_reason = [" ".join(x.text.split()) for x in assessment_of(big_scale_state(), TODAY).result.reasons if x.contribution or x.kind == "cost"]
+    assert len(every_reason) >= 5
+    squashed = " ".join(text.split())
+    assert all(reason in squashed for reason in every_reason if reason and not any("\u3000" <= ch <= "\u9fff" for ch in reason))
+
+
+def test_the_glossary_is_on_the_last_page(pdf_bytes):
+    last = page_texts(pdf_bytes)[-1]
+    for term in ("ZDR", "DPA", "MAU", "Break-even", "Replica", "Tier"):
+        assert term in last, term
 
 
 def test_long_notes_wrap_across_pages():
