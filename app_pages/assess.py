@@ -9,11 +9,14 @@ ui.init_state()
 q = ui.questionnaire()
 ss = st.session_state
 
-st.title("Open / closed LLM decision grid")
-st.caption(
-    "Should this workload run on open weights (self-hosted or rented), on a closed model behind a "
-    "vendor's API, or on a hybrid router between the two? Answer what you know; skip what you don't."
-)
+if ss.get("step", "start") == "start":
+    st.title("Open / closed LLM decision grid")
+    st.caption(
+        "Should this workload run on open weights (self-hosted or rented), on a closed model behind a "
+        "vendor's API, or on a hybrid router between the two? Answer what you know; skip what you don't."
+    )
+else:  # every other step keeps the first screen for its own content
+    st.caption("Open / closed LLM decision grid")
 
 with st.sidebar:
     st.radio(
@@ -178,14 +181,28 @@ else:  # result
 
     st.header("Result")
     assessment = ui.current_assessment()
-    ui.render_result(assessment.result)
-    st.markdown("#### Options and their cost at your volume")
-    cost_ui.render_figures(assessment, with_chart=False)
-    ui.render_shortlist(assessment.shortlist, assessment.result.deployment)
-    st.button("Change the cost inputs", key="to_costs", on_click=ui.go_to, args=("costs",), help="Go to the Costs step")
-    from app_pages import share_ui
+    ui.render_summary(assessment)
+    tabs = st.tabs(["Reasons", "Options and costs", "Checklist", "Constraints", "What would change this", "Shortlist", "Answers", "Share and export"])
+    with tabs[0]:
+        ui.render_result(assessment.result)
+    with tabs[1]:
+        st.markdown("#### Options and their cost at your volume")
+        cost_ui.render_figures(assessment, with_chart=False)
+        st.button("Change the cost inputs", key="to_costs", on_click=ui.go_to, args=("costs",), help="Go to the Costs step")
+    with tabs[2]:
+        ui.render_checklist(assessment.result)
+    with tabs[3]:
+        ui.render_constraints(assessment)
+    with tabs[4]:
+        ui.render_flips(assessment.result)
+    with tabs[5]:
+        ui.render_shortlist(assessment.shortlist, assessment.result.deployment)
+    with tabs[6]:
+        ui.render_answers(assessment.result)
+    with tabs[7]:
+        from app_pages import share_ui
 
-    share_ui.render_share(assessment)
+        share_ui.render_share(assessment)
 
 st.divider()
 nav_buttons()

@@ -56,7 +56,7 @@ def restore_upload() -> None:
 
 def render_upload() -> None:
     st.file_uploader(
-        "Restore a saved assessment",
+        f"Restore a saved assessment (a YAML or JSON file of at most {MAX_UPLOAD_BYTES // 1024} KB)",
         type=["yaml", "yml", "json"],
         key="upload",
         on_change=restore_upload,

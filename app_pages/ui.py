@@ -251,6 +251,18 @@ def mark_override(item_id: str) -> None:
     st.session_state[OVERRIDES] = {**st.session_state.get(OVERRIDES, {}), item_id: st.session_state[f"c_{item_id}"]}
 
 
+def confirm_suggestions() -> None:
+    """Confirm, in one click, every checklist answer that was only suggested from the other answers."""
+    r = current_assessment().result
+    confirmed = dict(checklist_overrides())
+    for item, answer in r.checklist.suggested.items():
+        if answer and item not in confirmed:
+            confirmed[item] = answer
+    st.session_state[OVERRIDES] = confirmed
+    for item in questionnaire().checklist:
+        st.session_state.pop(f"c_{item.id}", None)
+
+
 def reset_checklist() -> None:
     st.session_state[OVERRIDES] = {}
     for item in questionnaire().checklist:
@@ -337,23 +349,58 @@ def seller_words(result: Result) -> str:
     return " + ".join(names)
 
 
-def render_result(result: Result) -> None:
-    q = questionnaire()
+def best_alternative(a: Assessment):  # -> Optional[OptionCost]
+    """The cheapest allowed, priced option other than the chosen one."""
+    if a.costs is None:
+        return None
+    others = [o for o in a.costs.options() if o.allowed and o.monthly_usd is not None and o.option != a.result.deployment_option]
+    return min(others, key=lambda o: o.monthly_usd) if others else None
+
+
+def render_summary(a: Assessment) -> None:
+    """The first screen: the call, the deployment and its seller, what it costs against the best
+    allowed alternative, the confidence, the three strongest reasons and the nearest flips."""
+    from grid.options import money
+
+    result = a.result
     st.subheader(result.headline)
     c1, c2, c3 = st.columns(3)
     c1.metric("Recommendation", REC_LABEL[result.recommendation])
     c2.metric("Deployment", result.deployment.replace("_", " "))
     c3.metric("Confidence", result.confidence.capitalize())
-    if result.deployment_reason.text:
-        st.markdown(f"**Bought from {md_escape(seller_words(result))}.** {md_escape(result.deployment_reason.text)}")
-    st.caption(f"Overall lean {'—' if result.overall is None else f'{result.overall:+d}'}. {result.confidence_note}")
-    if result.disagreement:
-        st.warning(result.disagreement, icon=":material/warning:")
+    line = f"**Bought from {md_escape(seller_words(result))}.**"
+    if a.costs is not None and result.deployment_option:
+        chosen = getattr(a.costs, result.deployment_option)
+        alt = best_alternative(a)
+        line += f" **Monthly cost:** {money(chosen.monthly_usd)} a month"
+        if alt is not None:
+            line += f", against {money(alt.monthly_usd)} for the best allowed alternative ({md_escape(alt.label.lower())})"
+        line += "."
+    st.markdown(line)
+    st.caption(f"Overall lean {'—' if result.overall is None else f'{result.overall:+d}'}. {result.confidence_note} Why this deployment: see the Reasons tab.")
     if result.conflict:
         st.warning(result.conflict, icon=":material/call_split:")
-    for c in result.constraints:
-        st.info(f"**Hard constraint — {c.question}: {c.answer}.** {c.text}", icon=":material/lock:")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**The three strongest reasons**")
+        top = sorted([r for r in result.reasons if r.contribution], key=lambda r: -abs(r.contribution))[:3] or result.reasons[:3]
+        st.markdown(
+            "\n".join(f"- {md_escape(r.question_label)} → {md_escape(r.answer_label)} ({r.contribution:+.1f} toward {r.direction})" for r in top)
+            or "No answer yet."
+        )
+    with right:
+        st.markdown("**What would change it**")
+        nearest = [f for f in result.flips if f.recommendation != result.recommendation and f.kind != "checklist"][:2] or result.flips[:2]
+        st.markdown(
+            "\n".join(f"- {md_escape(f.question_label)} → {md_escape(f.to_label)}: {md_escape(f.text or REC_LABEL[f.recommendation])}" for f in nearest)
+            or "No single answer change alters it."
+        )
 
+
+def render_result(result: Result) -> None:
+    """The details below the summary: reasons and how the call was made."""
+    if result.deployment_reason.text:
+        st.markdown(f"**Deployment.** {md_escape(result.deployment_reason.text)}")
     left, right = st.columns([1, 1])
     with left:
         st.plotly_chart(radar(result), key="radar_chart", config={"displayModeBar": False})
@@ -370,20 +417,26 @@ def render_result(result: Result) -> None:
                 for r in shown
             )
         )
-        rest = [r for r in result.reasons if r not in shown]
-        if rest:
-            with st.expander(f"All {len(result.reasons)} answers and what they added"):
-                st.markdown(
-                    md_table(
-                        ["Question", "Answer", "Points", "Reason"],
-                        [[r.question_label, r.answer_label, f"{r.contribution:+.1f}" if r.contribution else "0", r.text] for r in result.reasons],
-                    )
-                )
-
     st.markdown("#### How the call was made")
-    st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(result.path, 1)))
+    st.markdown("\n".join(f"{i}. {md_escape(step)}" for i, step in enumerate(result.path, 1)))
+    if result.disagreement:
+        st.warning(result.disagreement, icon=":material/warning:")
 
-    st.markdown("#### Checklist")
+
+def render_answers(result: Result) -> None:
+    st.markdown(
+        md_table(
+            ["Question", "Answer", "Points", "Reason"],
+            [[r.question_label, r.answer_label, f"{r.contribution:+.1f}" if r.contribution else "0", r.text] for r in result.reasons],
+        )
+    )
+    if result.unanswered:
+        labels = ", ".join(questionnaire().question_by_id[x].label for x in result.unanswered)
+        st.info(f"Unanswered ({len(result.unanswered)}): {labels}.", icon=":material/edit_note:")
+
+
+def render_checklist(result: Result) -> None:
+    q = questionnaire()
     if result.checklist.stop:
         item = q.checklist_by_id[result.checklist.stop]
         soft = f", softened to **{result.checklist.softened_to}**" if result.checklist.softened_to else ""
@@ -395,16 +448,44 @@ def render_result(result: Result) -> None:
             ["Item", "Answer", "Source"],
             [
                 [
-                    q.checklist_by_id[s.item].question,
-                    CHECKLIST_LABEL[s.answer],
-                    {"yours": "your answer", "suggested": "suggested from your answers", "default": "no suggestion"}[s.source],
+                    item.question,
+                    CHECKLIST_LABEL[result.checklist.answers[item.id]],
+                    "your answer" if item.id in checklist_overrides() else ("suggested from your answers" if result.checklist.suggested.get(item.id) else "no suggestion"),
                 ]
-                for s in result.checklist.path
+                for item in q.checklist
             ],
         )
     )
+    pending = [i for i, ans in result.checklist.suggested.items() if ans and i not in checklist_overrides()]
+    c1, c2 = st.columns(2)
+    c1.button(
+        f"Confirm the {len(pending)} suggested answer{'s' if len(pending) != 1 else ''}",
+        key="confirm_suggestions",
+        on_click=confirm_suggestions,
+        disabled=not pending,
+        help="Make every suggested answer your own, so that it counts as the checklist says",
+    )
+    c2.button("Change the checklist", key="to_checklist", on_click=go_to, args=("checklist",), help="Go to the Checklist step")
 
-    st.markdown("#### What would change this")
+
+def render_constraints(a: Assessment) -> None:
+    from grid.assessment import lifecycle_warnings
+
+    result = a.result
+    for c in result.constraints:
+        st.info(f"**Hard constraint — {c.question}: {c.answer}.** {c.text}", icon=":material/lock:")
+    if a.costs is not None:
+        ruled = [o for o in a.costs.options() if not o.allowed]
+        if ruled:
+            st.markdown("**Options your answers rule out**")
+            st.markdown("\n".join(f"- {md_escape(o.label)}: {md_escape('; '.join(b.text for b in o.blocked_by) or o.detail)}" for o in ruled))
+    for w in lifecycle_warnings(a, catalog(), a.revisit or today()):
+        st.info(w, icon=":material/event_busy:")
+    if not result.constraints and (a.costs is None or all(o.allowed for o in a.costs.options())):
+        st.markdown("No answer of yours rules an option out.")
+
+
+def render_flips(result: Result) -> None:
     if result.flips:
         st.markdown(
             md_table(
@@ -414,9 +495,6 @@ def render_result(result: Result) -> None:
         )
     else:
         st.markdown("No single answer change flips this recommendation.")
-    if result.unanswered:
-        labels = ", ".join(q.question_by_id[x].label for x in result.unanswered)
-        st.info(f"Unanswered ({len(result.unanswered)}): {labels}.", icon=":material/edit_note:")
 
 
 ROLE_TITLE = {

@@ -433,12 +433,12 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
     story.append(p("The three strongest reasons", s["h2"]))
     driving = sorted([x for x in r.reasons if x.contribution], key=lambda x: -abs(x.contribution))[:3] or r.reasons[:3]
     for reason in driving:
-        story.append(p(f"• {reason.question_label}: {reason.answer_label}. {reason.text}", s["body"]))
+        story.append(p(f"• {reason.question_label} → {reason.answer_label}. {reason.text}", s["body"]))
     story.append(p("What would change the decision", s["h2"]))
     nearest = [f for f in r.flips if f.recommendation != r.recommendation and f.kind != "checklist"][:2] or r.flips[:2]
     if nearest:
         for f in nearest:
-            story.append(p(f"• If “{f.question_label}” were “{f.to_label}”: {f.text or REC_LABEL[f.recommendation]}.", s["body"]))
+            story.append(p(f"• {f.question_label} → {f.to_label}: {f.text or REC_LABEL[f.recommendation]}.", s["body"]))
     else:
         story.append(p("No single answer change alters this decision.", s["body"]))
     if r.conflict:

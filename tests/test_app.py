@@ -396,3 +396,32 @@ def test_share_panel_shows_the_link_and_builds_the_pdf():
     at.button(key="build_pdf").click().run()
     assert not at.exception
     assert "Download the PDF" in [b.label for b in at.get("download_button")]
+
+
+def test_the_result_opens_with_a_summary_and_the_rest_in_tabs():
+    at = new_app().run()
+    at.selectbox(key="start_profile").set_value("hybrid_router").run()
+    at.button(key="use_profile").click().run()
+    go(at, "result")
+    text = markdown_text(at)
+    assert "**Monthly cost:** $641 a month, against $240 for the best allowed alternative (open weights, rented)." in text
+    assert "**Bought from xAI API \\(SpaceXAI\\) \\+ Amazon Bedrock.**" in text
+    assert "**The three strongest reasons**" in text and "**What would change it**" in text
+    assert [t.label for t in at.tabs] == ["Reasons", "Options and costs", "Checklist", "Constraints", "What would change this", "Shortlist", "Answers", "Share and export"]
+
+
+def test_suggested_checklist_answers_are_confirmed_in_one_click_from_the_result():
+    at = new_app().run()
+    go(at, "control")
+    at.radio(key="q_data_boundary").set_value("air_gapped").run()
+    go(at, "result")
+    assert "suggested from your answers" in markdown_text(at)
+    assert at.session_state["checklist_overrides"] == {}
+    at.button(key="confirm_suggestions").click().run()
+    assert at.session_state["checklist_overrides"]["data_must_stay"] == "yes"
+    assert "You confirmed **Must the data stay inside your own network?**" in markdown_text(at)
+
+
+def test_the_uploader_states_the_real_limit():
+    at = new_app().run()
+    assert any("at most 64 KB" in u.label for u in at.get("file_uploader"))

@@ -40,3 +40,9 @@ def go_step(page, title: str) -> None:
 
 def headline(page) -> str:
     return page.locator('[data-testid="stHeadingWithActionElements"] h3').first.inner_text()
+
+
+def open_tab(page, name: str) -> None:
+    """Open one of the result page's tabs."""
+    page.get_by_role("tab", name=name).first.click()
+    idle(page)

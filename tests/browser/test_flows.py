@@ -8,7 +8,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.helpers import by_key, go_step, headline, idle, open_app, pick_profile
+from tests.browser.helpers import by_key, go_step, headline, idle, open_app, open_tab, pick_profile
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +26,7 @@ def test_newcomer_picks_a_profile_walks_every_step_and_sees_the_result(page, ser
     page.get_by_role("heading", name="Result").first.wait_for()
     assert headline(page).startswith("Hybrid: a router sends the hard requests")
     assert page.locator('.st-key-radar_chart [data-testid="stPlotlyChart"]').is_visible()
+    open_tab(page, "Shortlist")
     page.get_by_text("Volume side: open-weight models").wait_for()
     page.get_by_text("Frontier side: closed models").wait_for()
 
@@ -37,6 +39,7 @@ def test_a_shared_link_opens_the_same_result_and_answers_in_a_fresh_browser(page
     idle(page)
     go_step(page, "Result")
     first = headline(page)
+    open_tab(page, "Share and export")
     link = page.locator('[data-testid="stCode"]').filter(has_text="v=1").first.inner_text().strip()
     assert "modality=multimodal" in link and "step=result" in link
     other = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -71,6 +74,7 @@ def test_reloading_mid_questionnaire_loses_nothing(page, server):
 def test_pdf_and_decision_record_download_and_hold_the_recommendation(page, server):
     open_app(page, server + "?v=1&profile=regulated_on_prem&title=Records%20platform&step=result")
     page.get_by_role("heading", name="Result").first.wait_for()
+    open_tab(page, "Share and export")
     by_key(page, "build_pdf").locator("button").first.click()
     idle(page)
     with page.expect_download() as info:
@@ -78,7 +82,7 @@ def test_pdf_and_decision_record_download_and_hold_the_recommendation(page, serv
     pdf = info.value
     assert pdf.suggested_filename == "records-platform.pdf"
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(open(pdf.path(), "rb").read())).pages).split())
-    assert "Recommendation: Open weights" in text and "Records platform" in text
+    assert "Decision: Open weights" in text and "Records platform" in text
     with page.expect_download() as info:
         by_key(page, "dl_adr").locator("button").first.click()
     record = open(info.value.path(), encoding="utf-8").read()
@@ -131,3 +135,27 @@ def test_the_cost_chart_responds_to_the_volume(page, server):
     page.wait_for_function("() => location.search.includes('tokens_per_day=2000000')")
     after = chart.locator(".shapelayer path").first.get_attribute("d")
     assert before and after and before != after  # the "your volume" line moved
+
+
+def test_the_result_summary_fits_the_first_screen(page, server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_app(page, server + "?v=1&profile=hybrid_router&step=result")
+    page.get_by_text("What would change it").first.wait_for()
+    idle(page)
+    for text in ("Monthly cost:", "Bought from", "Confidence", "The three strongest reasons", "What would change it"):
+        box = page.get_by_text(text).first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 800, (text, box)
+    reasons = page.get_by_text("The three strongest reasons").locator("xpath=ancestor::div[@data-testid='stVerticalBlock'][1]").locator("li")
+    assert reasons.count() == 3
+    last = reasons.nth(2).bounding_box()
+    assert last["y"] + last["height"] <= 800, last
+    flips = page.get_by_text("What would change it").locator("xpath=ancestor::div[@data-testid='stVerticalBlock'][1]").locator("li")
+    assert flips.count() >= 1 and flips.first.bounding_box()["y"] <= 800
+    page.screenshot(path=str(ROOT / "test-artifacts" / "first-screen-1280x800.png"))
+
+
+def test_the_uploader_states_the_apps_own_limit(page, server):
+    open_app(page, server)
+    uploader = by_key(page, "upload")
+    uploader.wait_for()
+    assert "at most 64 KB" in uploader.inner_text()

@@ -40,6 +40,7 @@ async def one_session(browser, base: str, i: int) -> dict:
         await page.locator('[data-testid="stHeadingWithActionElements"] h3').first.wait_for()
         time_to_result = time.perf_counter() - t0
         await page.wait_for_function(IDLE_JS)
+        await page.get_by_role("tab", name="Share and export").first.click()
         await page.locator(".st-key-build_pdf button").first.click()
         await page.locator(".st-key-dl_pdf button").first.wait_for()
         async with page.expect_download() as info:
@@ -49,7 +50,7 @@ async def one_session(browser, base: str, i: int) -> dict:
         total = time.perf_counter() - t0
         text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
         expected = {"open": "Open weights", "closed": "Closed API", "hybrid": "Hybrid router"}[profile.expected.recommendation]
-        mixed = title not in text or f"Recommendation: {expected}" not in text
+        mixed = title not in text or f"Decision: {expected}" not in text
         return {"session": i, "profile": pid, "time_to_result": time_to_result, "time_to_pdf": total, "mixed": mixed, "error": None}
     except Exception as e:  # recorded, and the test fails on any
         return {"session": i, "profile": pid, "error": f"{type(e).__name__}: {str(e)[:200]}"}
