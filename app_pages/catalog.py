@@ -31,6 +31,25 @@ def _money(x):
     return f"${x:,.2f}" if x is not None else "—"
 
 
+def _n(x):
+    """A number for a table cell at sensible precision, or a dash: a cell never reads "None"."""
+    if x is None:
+        return "—"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+
+
+def _usd(x):
+    return "—" if x is None else f"${x:,.2f}"
+
+
+def shown_frame(rows):
+    """The rows as a table: the Stale column only when an entry is stale, and no empty cell as "None"."""
+    frame = pd.DataFrame(rows)
+    if "Stale" in frame and not frame["Stale"].astype(bool).any():
+        frame = frame.drop(columns=["Stale"])
+    return frame.fillna("—")
+
+
 def sources_table(sources, key):
     """Where an entry's facts were read, each a link with its checked date."""
     st.dataframe(
@@ -108,11 +127,11 @@ with models_tab:
                 "Commercial at my scale": usable,
                 "Tier": m.tier,
                 "Inputs": ", ".join(m.modalities),
-                "Context (tokens)": m.context_tokens,
-                "Params total (B)": m.parameters_total_b,
-                "Params active (B)": m.parameters_active_b,
-                "Input $/M": price.input_usd_per_mtok if price else None,
-                "Output $/M": price.output_usd_per_mtok if price else None,
+                "Context (tokens)": _n(m.context_tokens),
+                "Params total (B)": _n(m.parameters_total_b),
+                "Params active (B)": _n(m.parameters_active_b),
+                "Input $/M": _usd(price.input_usd_per_mtok if price else None),
+                "Output $/M": _usd(price.output_usd_per_mtok if price else None),
                 "Price from": (
                     (cat.provider_by_id[price.seller].name + (" (the lab's own API: the reference)" if price is m.reference_price else " (no first-party price)"))
                     if price
@@ -129,15 +148,13 @@ with models_tab:
         )
     st.markdown(f"**{len(rows)} of {len(cat.models)} models**")
     st.dataframe(
-        pd.DataFrame(rows),
+        shown_frame(rows),
         hide_index=True,
         key="cat_table",
         column_config={
+            "Model": st.column_config.TextColumn("Model", pinned=True),
             "Price source": st.column_config.LinkColumn("Price source", display_text="price page"),
             "Source": st.column_config.LinkColumn("Source", display_text="source"),
-            "Context (tokens)": st.column_config.NumberColumn(format="%d"),
-            "Input $/M": st.column_config.NumberColumn(format="$%.2f"),
-            "Output $/M": st.column_config.NumberColumn(format="$%.2f"),
         },
     )
 
@@ -181,7 +198,7 @@ with providers_tab:
     shown = [p for p in cat.providers if p.kind in kinds]
     yes_no = {True: "yes", False: "no", None: "not known"}
     st.dataframe(
-        pd.DataFrame(
+        shown_frame(
             [
                 {
                     "Seller": p.name,
@@ -203,7 +220,7 @@ with providers_tab:
         ),
         hide_index=True,
         key="cat_providers",
-        column_config={"Source": st.column_config.LinkColumn("Source", display_text="source")},
+        column_config={"Seller": st.column_config.TextColumn("Seller", pinned=True), "Source": st.column_config.LinkColumn("Source", display_text="source")},
     )
     if shown:
         sid = st.selectbox("Terms and sources of one seller", [p.id for p in shown], format_func=lambda x: cat.provider_by_id[x].name, key="cat_seller")

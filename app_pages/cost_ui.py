@@ -10,7 +10,7 @@ import streamlit as st
 from app_pages import ui
 from grid.assessment import Assessment, option_curves
 from grid.cost import RANGE_MAX, RANGE_MIN, CostInputs, CostReport, load_cost_data
-from grid.options import money
+from grid.options import money, value_text
 
 # field, label, help, (min, max, step), format
 NUMBER_INPUTS: list[tuple[str, str, str, tuple[float, float, float], str]] = [
@@ -206,7 +206,7 @@ def figures_table(report: CostReport) -> list[dict[str, Any]]:
         {
             "Option": o.label,
             "Allowed": "yes" if o.allowed else "ruled out",
-            "USD a month": round(o.monthly_usd) if o.monthly_usd is not None else None,
+            "USD a month": money(o.monthly_usd) if o.monthly_usd is not None else "—",
             "Model": o.model or "",
             "Seller": o.seller_name or "",
             "How, or why it is ruled out": o.detail if o.allowed else "; ".join(b.text for b in o.blocked_by) or o.detail,
@@ -236,7 +236,7 @@ def render_figures(a: Assessment, *, with_chart: bool = True) -> None:
         return
     if with_chart:
         st.plotly_chart(chart(a), key="cost_chart", config={"displayModeBar": False})
-        st.dataframe(figures_table(report), hide_index=True, key="cost_figures", column_config={"USD a month": st.column_config.NumberColumn(format="$%,d")})
+        st.dataframe(figures_table(report), hide_index=True, key="cost_figures")
     else:
         st.markdown(options_markdown(report))
     if report.tokens_per_day_range:
@@ -258,7 +258,7 @@ def render_figures(a: Assessment, *, with_chart: bool = True) -> None:
     if with_chart:
         with st.expander("Assumptions and sources", expanded=True):
             st.dataframe(
-                [{"Assumption": x.name, "Value": str(x.value), "Source": x.source} for x in report.assumptions],
+                [{"Assumption": x.name.replace("_", " "), "Value": value_text(x.value), "Source": x.source} for x in report.assumptions],
                 hide_index=True,
                 key="cost_assumptions",
             )

@@ -317,6 +317,19 @@ def money(x: Optional[float]) -> str:
     return f"${x:,.0f}"
 
 
+def value_text(v: Any) -> str:
+    """A value at sensible precision: 30,000,000 not 30000000.0; 0.25 not 0.250000."""
+    if isinstance(v, bool) or v is None:
+        return "—" if v is None else str(v)
+    if isinstance(v, float) and v.is_integer():
+        return f"{int(v):,}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        return f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+    return str(v)
+
+
 def volume_words(tokens: float) -> str:
     for size, word in ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
         if tokens >= size:

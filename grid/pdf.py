@@ -35,7 +35,7 @@ from grid.assessment import Assessment, lifecycle_warnings, option_curves
 from grid.catalog import Catalog
 from grid.cost import RANGE_MAX, RANGE_MIN
 from grid.engine import REC_LABEL
-from grid.options import money
+from grid.options import money, value_text
 from grid.licensing import license_clauses
 from grid.questionnaire import AXIS_IDS, Questionnaire
 
@@ -534,7 +534,7 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
         )
         story.append(p("Assumptions", s["h2"]))
         rows = [["Assumption", "Value", "Source"]] + [
-            [ASSUMPTION_LABEL.get(x.name, x.name.replace("_", " ")), _value(x.value), humanize(x.source, q)] for x in a.costs.assumptions
+            [ASSUMPTION_LABEL.get(x.name, x.name.replace("_", " ")), value_text(x.value), humanize(x.source, q)] for x in a.costs.assumptions
         ]
         story.append(_table(rows, [width * 0.22, width * 0.18, width * 0.60], s))
     else:
@@ -553,21 +553,6 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
     story.append(KeepTogether([p("Glossary", s["h1"]), _table([["Term", "Meaning"]] + [[t, d] for t, d in GLOSSARY], [width * 0.18, width * 0.82], s)]))
     doc.build(story, canvasmaker=_footer_canvas(doc_title, today))
     return buf.getvalue()
-
-
-def _value(v: Any) -> str:
-    """A value at sensible precision: 30,000,000 not 30000000.0; 0.25 not 0.25000."""
-    if isinstance(v, bool) or v is None:
-        return str(v)
-    if isinstance(v, float) and v.is_integer():
-        return f"{int(v):,}"
-    if isinstance(v, int):
-        return f"{v:,}"
-    if isinstance(v, float):
-        return f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
-    return str(v)
-
-
 def _name(m: Any) -> str:
     return f"{m.name} ({m.native_name})" if m.native_name else m.name
 
