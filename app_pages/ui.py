@@ -88,7 +88,7 @@ def init_state() -> None:
     ss.setdefault("step", "start")
     ss.setdefault(OVERRIDES, {})
     ss.setdefault("profile", None)
-    for key in input_keys():
+    for key in (*input_keys(), "step"):  # the step too, so that it survives a visit to another page
         if key in ss:
             ss[key] = ss[key]
 

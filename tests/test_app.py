@@ -440,3 +440,13 @@ def test_suggested_checklist_answers_are_confirmed_in_one_click_from_the_result(
 def test_the_uploader_states_the_real_limit():
     at = new_app().run()
     assert any("at most 64 KB" in u.label for u in at.get("file_uploader"))
+
+
+def test_the_step_survives_a_visit_to_another_page():
+    at = new_app().run()
+    go(at, "governance")
+    at.switch_page("app_pages/catalog.py").run()
+    at.switch_page("app_pages/method.py").run()
+    at.switch_page("app_pages/assess.py").run()
+    assert not at.exception
+    assert at.session_state["step"] == "governance"
