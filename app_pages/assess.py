@@ -29,6 +29,13 @@ with st.sidebar:
 
 ui.progress()
 step = ss["step"]
+if step != "start" and ui.pending_profile():
+    pid = ui.pending_profile()
+    st.info(
+        f"You chose the profile “{ui.profiles()[pid].name}” on the Start step, but its answers are not loaded.",
+        icon=":material/info:",
+    )
+    st.button("Load the profile's answers", key="load_pending_profile", on_click=ui.load_profile, args=(pid,), help="Replaces your current answers with the profile's")
 index = ui.STEPS.index(step)
 
 
@@ -43,13 +50,14 @@ def nav_buttons() -> None:
             help="Previous step",
         )
     if index < len(ui.STEPS) - 1:
+        starting = step == "start"
         forward.button(
             f"{ui.STEP_TITLE[ui.STEPS[index + 1]]} →",
             key="nav_next",
             type="primary",
-            on_click=ui.go_to,
-            args=(ui.STEPS[index + 1],),
-            help="Next step",
+            on_click=ui.leave_start if starting else ui.go_to,
+            args=() if starting else (ui.STEPS[index + 1],),
+            help="Next step" + (" (loads the profile you chose)" if starting and ui.pending_profile() else ""),
         )
 
 

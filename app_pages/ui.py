@@ -242,6 +242,22 @@ def load_profile(profile_id: Optional[str]) -> None:
     ss["step"] = "cost"
 
 
+def pending_profile() -> Optional[str]:
+    """A profile chosen on the Start step but not loaded yet."""
+    ss = st.session_state
+    chosen = ss.get("start_profile")
+    return chosen if chosen and chosen != ss.get("profile") else None
+
+
+def leave_start() -> None:
+    """Next on the Start step: a profile chosen but not loaded is loaded, so the click does what it says."""
+    chosen = pending_profile()
+    if chosen:
+        load_profile(chosen)
+    else:
+        go_to(STEPS[1])
+
+
 def clear_step(question_ids: list[str]) -> None:
     for qid in question_ids:
         st.session_state[f"q_{qid}"] = None

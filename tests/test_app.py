@@ -450,3 +450,17 @@ def test_the_step_survives_a_visit_to_another_page():
     at.switch_page("app_pages/assess.py").run()
     assert not at.exception
     assert at.session_state["step"] == "governance"
+
+
+def test_choosing_a_profile_then_next_loads_it_and_a_jump_says_what_is_missing():
+    at = new_app().run()
+    at.selectbox(key="start_profile").set_value("ship_fast").run()
+    at.button(key="nav_next").click().run()  # without "Start from this profile"
+    assert at.session_state["step"] == "cost" and at.session_state["profile"] == "ship_fast"
+    assert at.radio(key="q_daily_tokens").value == "1m_to_10m"
+    at = new_app().run()
+    at.selectbox(key="start_profile").set_value("prototype").run()
+    go(at, "control")  # a jump from the sidebar
+    assert any("its answers are not loaded" in i.value for i in at.info)
+    at.button(key="load_pending_profile").click().run()
+    assert at.session_state["profile"] == "prototype" and at.session_state["q_data_boundary"] == "any_vendor"
