@@ -214,3 +214,7 @@ else:  # result
 
 st.divider()
 nav_buttons()
+if ss.get("_shown_step") != step:  # a new step opens at the top, not where the last one was scrolled to
+    if ss.get("_shown_step") is not None:
+        ui.scroll_to_top(step)
+    ss["_shown_step"] = step

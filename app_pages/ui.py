@@ -242,6 +242,25 @@ def load_profile(profile_id: Optional[str]) -> None:
     ss["step"] = "cost"
 
 
+SCROLL_JS = """<script>
+// step {nonce}: scroll the app's main area (and the window) back to the top
+const doc = window.parent.document;
+for (const el of [doc.querySelector('[data-testid="stMain"]'), doc.querySelector('section.main'), doc.scrollingElement]) {{
+  if (el) el.scrollTo({{top: 0, behavior: "instant"}});
+}}
+window.parent.scrollTo(0, 0);
+</script>"""
+
+
+def scroll_to_top(nonce: str) -> None:
+    """Scroll the page to the top after a step change. The script is the project's own constant
+    text (only the step id, one of the known steps, varies); nothing from a link or file reaches it."""
+    import streamlit.components.v1 as components
+
+    assert nonce in STEPS
+    components.html(SCROLL_JS.format(nonce=nonce), height=0)
+
+
 def pending_profile() -> Optional[str]:
     """A profile chosen on the Start step but not loaded yet."""
     ss = st.session_state

@@ -159,3 +159,21 @@ def test_the_uploader_states_the_apps_own_limit(page, server):
     uploader = by_key(page, "upload")
     uploader.wait_for()
     assert "at most 64 KB" in uploader.inner_text()
+
+
+def test_a_new_step_opens_at_the_top(page, server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_app(page, server + "?v=1&profile=hybrid_router&step=control")
+    page.get_by_role("heading", name="Control and data residency").first.wait_for()
+    scrolled = "() => Math.max(document.querySelector('[data-testid=stMain]')?.scrollTop || 0, window.scrollY)"
+    next_button = by_key(page, "nav_next").locator("button").first
+    next_button.scroll_into_view_if_needed()
+    assert page.evaluate(scrolled) > 100  # the Next button sits below the first screen
+    next_button.click()
+    page.get_by_role("heading", name="Security and governance").first.wait_for()
+    page.wait_for_function(f"() => ({scrolled})() === 0")
+    back = by_key(page, "nav_back").locator("button").first
+    back.scroll_into_view_if_needed()
+    back.click()
+    page.get_by_role("heading", name="Control and data residency").first.wait_for()
+    page.wait_for_function(f"() => ({scrolled})() === 0")
