@@ -235,7 +235,9 @@ def render_figures(a: Assessment, *, with_chart: bool = True) -> None:
         st.warning(a.cost_problem or "Costs could not be computed.", icon=":material/warning:")
         return
     if with_chart:
-        st.plotly_chart(chart(a), key="cost_chart", config={"displayModeBar": False})
+        with st.spinner("Drawing the cost chart…"):
+            figure = chart(a)
+        st.plotly_chart(figure, key="cost_chart", config={"displayModeBar": False})
         st.dataframe(figures_table(report), hide_index=True, key="cost_figures")
     else:
         st.markdown(options_markdown(report))

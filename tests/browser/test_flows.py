@@ -177,3 +177,22 @@ def test_a_new_step_opens_at_the_top(page, server):
     back.click()
     page.get_by_role("heading", name="Control and data residency").first.wait_for()
     page.wait_for_function(f"() => ({scrolled})() === 0")
+
+
+@pytest.mark.parametrize("path", ["", "?v=1&profile=hybrid_router&step=governance", "?v=1&profile=hybrid_router&step=costs", "?v=1&profile=hybrid_router&step=result", "catalog", "method"])
+def test_a_phone_never_scrolls_the_page_sideways_and_step_labels_are_whole(browser, server, path):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(server + path)
+        page.locator('[data-testid="stMain"]').first.wait_for()
+        idle(page)
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], widths  # tables may scroll inside themselves; the page does not
+        cut = page.evaluate(
+            "() => [...document.querySelectorAll('.st-key-nav_next button, .st-key-nav_back button, [data-testid=stSidebar] [role=radiogroup] label')]"
+            ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"
+        )
+        assert cut == [], cut
+    finally:
+        context.close()
