@@ -31,20 +31,12 @@ MORE_INPUTS: list[tuple[str, str, str, tuple[float, float, float], str]] = [
     ("closed_price_out", "Negotiated closed price, output (USD per million tokens)", "Your contract's price for the closed model's output tokens.", (0.0, 10_000.0, 0.1), "%.2f"),
     ("gpus_per_replica", "GPUs per self-hosted replica", "Overrides the serving footprint; fewer than the model's memory needs is refused.", (1, 1024, 1), "%d"),
 ]
-KEYS = [f"cost_{f[0]}" for f in NUMBER_INPUTS + MORE_INPUTS] + ["cost_closed_model", "cost_open_model", "cost_gpu", "cost_hybrid_open"]
+KEYS = ui.COST_KEYS  # one widget key per cost input, derived from the cost model
 
 
 def inputs() -> CostInputs:
     """The cost inputs the user set (empty widgets mean: use the default)."""
-    values: dict[str, Any] = {}
-    for key in KEYS:
-        v = st.session_state.get(key)
-        if v is not None:
-            values[key[len("cost_"):]] = int(v) if key in ("cost_min_replicas", "cost_gpus_per_replica") else v
-    try:
-        return CostInputs(**values)
-    except Exception:  # a widget's own limits make this unreachable; never lose the page over it
-        return CostInputs()
+    return ui.cost_inputs()
 
 
 def _assumed(report: Optional[CostReport], name: str) -> Any:

@@ -1,233 +1,91 @@
-"""Shared pieces of the Streamlit shell: the one place where session state becomes an answer set,
-and the renderers for the core's ``Result``. No scoring happens here."""
+"""The pages' shared pieces: the steps and their navigation, the callbacks, the progress bar.
+The URL ↔ session sync lives in ``url_state``, the result's rendering in ``result_ui`` and the
+Markdown helpers in ``md``; their names are re-exported here for the pages."""
 
 from __future__ import annotations
 
 from typing import Optional
 
-import plotly.graph_objects as go
 import streamlit as st
 
-import re
-from datetime import date
+from app_pages.md import md_escape, md_table, md_url
+from app_pages.result_ui import (
+    best_alternative,
+    radar,
+    render_answers,
+    render_checklist,
+    render_constraints,
+    render_flips,
+    render_result,
+    render_shortlist,
+    render_summary,
+    seller_words,
+)
+from app_pages.url_state import (
+    CHECKLIST_LABEL,
+    COST_KEYS,
+    confirm_suggestions,
+    go_to,
+    OVERRIDES,
+    answers,
+    apply_state,
+    catalog,
+    checklist_overrides,
+    cost_inputs,
+    current_assessment,
+    current_state,
+    init_state,
+    profiles,
+    questionnaire,
+    share_url,
+    show_link_messages,
+    step_titles,
+    steps,
+    sync_url,
+    today,
+)
 
-from grid.answers import AnswerFile
-from grid.assessment import Assessment, assess
-from grid.cost import load_cost_data
-from grid.links import read_link, to_params
-from grid.catalog import Catalog, load_catalog
-from grid.engine import REC_LABEL, Result
-from grid.profiles import Profile, load_profiles
-from grid.questionnaire import AXIS_IDS, Questionnaire, load_questionnaire
-from grid.shortlist import Shortlist
-
-STEPS = ["start", "cost", "control", "governance", "ecosystem", "performance", "context", "costs", "checklist", "result"]
-STEP_TITLE = {
-    "start": "Start",
-    "cost": "Cost",
-    "control": "Control & residency",
-    "governance": "Security & governance",
-    "ecosystem": "Ecosystem & support",
-    "performance": "Performance parity",
-    "context": "Your scale",
-    "costs": "Costs",
-    "checklist": "Checklist",
-    "result": "Result",
-}
-OVERRIDES = "checklist_overrides"
-CHECKLIST_LABEL = {"yes": "Yes", "no": "No", "unsure": "Unsure"}
-
-
-def questionnaire() -> Questionnaire:
-    return load_questionnaire()  # validated once per process (lru_cache in the core)
-
-
-def profiles() -> dict[str, Profile]:
-    return load_profiles()
-
-
-def catalog() -> Catalog:
-    return load_catalog()  # read and validated once per process (lru_cache in the core)
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
-
-
-def md_escape(text: str) -> str:
-    """Render text from the catalog, a link or a file literally in markdown: no links, images,
-    emphasis or HTML can come from it."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def md_url(url: str) -> str:
-    """A catalog URL (http or https, no spaces: the schema checks) made safe inside a Markdown link."""
-    return url.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
-
-
-def md_table(header: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table whose cells are shown literally (escaped); much cheaper than a dataframe."""
-    def cell(text: str) -> str:
-        return md_escape(str(text)).replace("\n", " ")
-
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def today() -> date:
-    return date.today()
-
-
-def init_state() -> None:
-    """Set defaults once, and keep every answer alive while its widget is not on screen.
-
-    Streamlit drops a widget's state when the widget is not rendered in a run; re-assigning the
-    keys at the top of each run keeps answers from steps the user is not looking at.
-    """
-    ss = st.session_state
-    ss.setdefault("step", "start")
-    ss.setdefault(OVERRIDES, {})
-    ss.setdefault("profile", None)
-    for key in (*input_keys(), "step"):  # the step too, so that it survives a visit to another page
-        if key in ss:
-            ss[key] = ss[key]
-
-
-def input_keys() -> list[str]:
-    """Every widget key that holds part of the assessment (buttons excluded)."""
-    from app_pages import cost_ui
-
-    q = questionnaire()
-    return [f"q_{x.id}" for x in q.questions] + [f"c_{c.id}" for c in q.checklist] + list(cost_ui.KEYS) + list(TEXT_KEYS)
-
-
-TEXT_KEYS = ("title", "notes", "revisit")
-
-
-def current_state() -> AnswerFile:
-    """Everything the user entered, as one saved-assessment object (what links and files hold)."""
-    from app_pages import cost_ui
-
-    ss = st.session_state
-    return AnswerFile(
-        profile=ss.get("profile"),
-        answers=answers(),
-        checklist=checklist_overrides(),
-        costs=cost_ui.inputs().nonempty(),
-        title=(ss.get("title") or "").strip(),
-        notes=ss.get("notes") or "",
-        revisit=ss.get("revisit"),
-    )
-
-
-def apply_state(state: AnswerFile) -> None:
-    """Replace everything the user entered with a state from a link or a file."""
-    from app_pages import cost_ui
-
-    ss = st.session_state
-    q = questionnaire()
-    for question in q.questions:
-        ss[f"q_{question.id}"] = state.answers.get(question.id)
-    ss[OVERRIDES] = dict(state.checklist)
-    for item in q.checklist:
-        ss.pop(f"c_{item.id}", None)
-    for key in cost_ui.KEYS:
-        value = state.costs.get(key[len("cost_"):])
-        if isinstance(value, (int, float)) and key != "cost_min_replicas":
-            value = float(value)
-        ss[key] = value
-    ss["title"] = state.title
-    ss["notes"] = state.notes
-    ss["revisit"] = state.revisit
-    ss["profile"] = state.profile
-
-
-def sync_url() -> None:
-    """The one sync point between the URL and the session: read the link once per session,
-    then write the current state back into the query parameters on every run."""
-    ss = st.session_state
-    q = questionnaire()
-    if "_link_read" not in ss:
-        ss["_link_read"] = True
-        params = st.query_params.to_dict()
-        if params:
-            reading = read_link(params, q, profiles(), catalog(), load_cost_data(), steps=STEPS)
-            ss["_link_messages"] = reading.messages()
-            ss["_link_refused"] = bool(reading.refused)
-            if not reading.refused:
-                apply_state(reading.state)
-                if reading.step:
-                    ss["step"] = reading.step
-    step = ss.get("step")
-    written = to_params(current_state(), q, profiles(), step=step if step and step != "start" else None)
-    ss["_notes_left_out"] = written.notes_left_out
-    if st.query_params.to_dict() != written.params:
-        st.query_params.from_dict(written.params)
-
-
-def dismiss_link_messages() -> None:
-    st.session_state["_link_messages"] = []
-
-
-def show_link_messages() -> None:
-    messages = st.session_state.get("_link_messages") or []
-    if not messages:
-        return
-    text = "\n".join(f"- {md_escape(m)}" for m in messages)
-    if st.session_state.get("_link_refused"):
-        st.error("**The link was refused.**\n\n" + text, icon=":material/link_off:")
-    else:
-        st.warning("**Parts of the link could not be used; everything else was loaded.**\n\n" + text, icon=":material/link:")
-    st.button("Dismiss", key="dismiss_link", on_click=dismiss_link_messages, help="Hide this note")
-
-
-def share_url() -> str:
-    """The full share link of the current state, opening at the result."""
-    from grid.report import share_link
-
-    try:
-        root = st.context.url
-    except Exception:  # no browser behind this run (e.g. a test harness)
-        root = None
-    return share_link(current_state(), root)
-
-
-def answers() -> dict[str, str]:
-    """The current answers, question id -> option id, from the ``q_<id>`` widget keys."""
-    ss = st.session_state
-    out = {}
-    for q in questionnaire().questions:
-        value = ss.get(f"q_{q.id}")
-        if value is not None:
-            out[q.id] = value
-    return out
-
-
-def checklist_overrides() -> dict[str, str]:
-    return dict(st.session_state.get(OVERRIDES, {}))
-
-
-def current_assessment() -> Assessment:
-    from app_pages import cost_ui
-
-    costs = cost_ui.inputs()
-    key = (tuple(answers().items()), tuple(checklist_overrides().items()), tuple(sorted(costs.nonempty().items())), today())
-    return _assessment(key, costs)
-
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _assessment(key: tuple, _costs: "object") -> Assessment:
-    """assess() is a pure function of the answers, checklist, costs and date (all in ``key``);
-    reruns that change nothing else (a title typed, a PDF built) reuse its immutable result."""
-    answers_, checklist_, _, day = key
-    return assess(dict(answers_), dict(checklist_), _costs, today=day, questionnaire=questionnaire(), catalog=catalog())  # type: ignore[arg-type]
+STEPS = steps()
+STEP_TITLE = step_titles()
+__all__ = [  # the names the pages use through ``ui``, re-exported from the modules that define them
+    "CHECKLIST_LABEL",
+    "COST_KEYS",
+    "OVERRIDES",
+    "answers",
+    "apply_state",
+    "best_alternative",
+    "catalog",
+    "checklist_overrides",
+    "confirm_suggestions",
+    "cost_inputs",
+    "current_assessment",
+    "current_state",
+    "go_to",
+    "init_state",
+    "md_escape",
+    "md_table",
+    "md_url",
+    "profiles",
+    "questionnaire",
+    "radar",
+    "render_answers",
+    "render_checklist",
+    "render_constraints",
+    "render_flips",
+    "render_result",
+    "render_shortlist",
+    "render_summary",
+    "seller_words",
+    "share_url",
+    "show_link_messages",
+    "step_titles",
+    "steps",
+    "sync_url",
+    "today",
+]
 
 
 # ----------------------------------------------------------------------------- callbacks
-def go_to(step: str) -> None:
-    st.session_state["step"] = step
-
-
 def load_profile(profile_id: Optional[str]) -> None:
     """Replace every answer with the profile's (or clear them all for a blank sheet)."""
     ss = st.session_state
@@ -286,18 +144,6 @@ def mark_override(item_id: str) -> None:
     st.session_state[OVERRIDES] = {**st.session_state.get(OVERRIDES, {}), item_id: st.session_state[f"c_{item_id}"]}
 
 
-def confirm_suggestions() -> None:
-    """Confirm, in one click, every checklist answer that was only suggested from the other answers."""
-    r = current_assessment().result
-    confirmed = dict(checklist_overrides())
-    for item, answer in r.checklist.suggested.items():
-        if answer and item not in confirmed:
-            confirmed[item] = answer
-    st.session_state[OVERRIDES] = confirmed
-    for item in questionnaire().checklist:
-        st.session_state.pop(f"c_{item.id}", None)
-
-
 def reset_checklist() -> None:
     st.session_state[OVERRIDES] = {}
     for item in questionnaire().checklist:
@@ -316,278 +162,3 @@ def progress() -> None:
     )
 
 
-def radar(result: Result) -> go.Figure:
-    return radar_figure(tuple(result.axes[a] for a in AXIS_IDS))
-
-
-@st.cache_resource(max_entries=512, show_spinner=False)
-def radar_figure(axes: tuple) -> go.Figure:
-    """The radar for one set of axis leans. Cached: plotly validates a polar layout slowly, and
-    most reruns of the result page (a title typed, a PDF built) leave the axes unchanged.
-    Callers only read the figure."""
-    q = questionnaire()
-    by_axis = dict(zip(AXIS_IDS, axes))
-    labels = [q.axis_by_id[a].short for a in AXIS_IDS]
-    values = [by_axis[a] if by_axis[a] is not None else 0 for a in AXIS_IDS]
-    hover = [
-        f"{q.axis_by_id[a].label}: {'not answered' if by_axis[a] is None else f'{by_axis[a]:+d}'}"
-        for a in AXIS_IDS
-    ]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatterpolar(
-            r=[0] * (len(labels) + 1),
-            theta=labels + labels[:1],
-            mode="lines",
-            line={"color": "#888", "dash": "dot"},
-            name="Even (0)",
-            hoverinfo="skip",
-        )
-    )
-    fig.add_trace(
-        go.Scatterpolar(
-            r=values + values[:1],
-            theta=labels + labels[:1],
-            fill="toself",
-            name="Your lean",
-            text=hover + hover[:1],
-            hoverinfo="text",
-            line={"color": "#1f6feb"},
-        )
-    )
-    fig.update_layout(
-        polar={
-            "radialaxis": {
-                "range": [-100, 100],
-                "tickvals": [-100, -50, 0, 50, 100],
-                "ticktext": ["", "−50", "0", "+50", "+100"],
-                "angle": 90,
-                "tickangle": 90,
-            },
-            "angularaxis": {"tickfont": {"size": 13}},
-        },
-        showlegend=True,
-        margin={"l": 70, "r": 70, "t": 50, "b": 40},
-        legend={"orientation": "h", "y": -0.08},
-        height=420,
-        title={"text": "Lean per axis (centre: closed, edge: open)", "font": {"size": 14}},
-    )
-    return fig
-
-
-def seller_words(result: Result) -> str:
-    """'Amazon Bedrock', 'your own GPUs', 'xAI API + Together AI' for the chosen deployment."""
-    if not result.deployment_seller:
-        return "—"
-    cat = catalog()
-    names = ["your own GPUs" if x == "self" else (cat.provider_by_id[x].name if x in cat.provider_by_id else x) for x in result.deployment_seller.split(" + ")]
-    return " + ".join(names)
-
-
-def best_alternative(a: Assessment):  # -> Optional[OptionCost]
-    """The cheapest allowed, priced option other than the chosen one."""
-    if a.costs is None:
-        return None
-    others = [o for o in a.costs.options() if o.allowed and o.monthly_usd is not None and o.option != a.result.deployment_option]
-    return min(others, key=lambda o: o.monthly_usd) if others else None
-
-
-def render_summary(a: Assessment) -> None:
-    """The first screen: the call, the deployment and its seller, what it costs against the best
-    allowed alternative, the confidence, the three strongest reasons and the nearest flips."""
-    from grid.options import money
-
-    result = a.result
-    st.subheader(result.headline)
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Recommendation", REC_LABEL[result.recommendation])
-    c2.metric("Deployment", result.deployment.replace("_", " "))
-    c3.metric("Confidence", result.confidence.capitalize())
-    line = f"**Bought from {md_escape(seller_words(result))}.**"
-    if a.costs is not None and result.deployment_option:
-        chosen = getattr(a.costs, result.deployment_option)
-        alt = best_alternative(a)
-        line += f" **Monthly cost:** {money(chosen.monthly_usd)} a month"
-        if alt is not None:
-            line += f", against {money(alt.monthly_usd)} for the best allowed alternative ({md_escape(alt.label.lower())})"
-        line += "."
-    st.markdown(line)
-    st.caption(f"Overall lean {'—' if result.overall is None else f'{result.overall:+d}'}. {result.confidence_note} Why this deployment: see the Reasons tab.")
-    if result.conflict:
-        st.warning(result.conflict, icon=":material/call_split:")
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**The three strongest reasons**")
-        top = sorted([r for r in result.reasons if r.contribution], key=lambda r: -abs(r.contribution))[:3] or result.reasons[:3]
-        st.markdown(
-            "\n".join(f"- {md_escape(r.question_label)} → {md_escape(r.answer_label)} ({r.contribution:+.1f} toward {r.direction})" for r in top)
-            or "No answer yet."
-        )
-    with right:
-        st.markdown("**What would change it**")
-        nearest = [f for f in result.flips if f.recommendation != result.recommendation and f.kind != "checklist"][:2] or result.flips[:2]
-        st.markdown(
-            "\n".join(f"- {md_escape(f.question_label)} → {md_escape(f.to_label)}: {md_escape(f.text or REC_LABEL[f.recommendation])}" for f in nearest)
-            or "No single answer change alters it."
-        )
-
-
-def render_result(result: Result) -> None:
-    """The details below the summary: reasons and how the call was made."""
-    if result.deployment_reason.text:
-        st.markdown(f"**Deployment.** {md_escape(result.deployment_reason.text)}")
-    left, right = st.columns([1, 1])
-    with left:
-        st.plotly_chart(radar(result), key="radar_chart", config={"displayModeBar": False})
-    with right:
-        st.markdown("#### Why")
-        driving = [r for r in result.reasons if r.contribution]
-        shown = driving[:6] if len(driving) >= 3 else result.reasons[:3]
-        shown += [r for r in result.reasons if r.kind == "cost" and r not in shown]
-        st.markdown(
-            "\n".join(
-                f"- **{md_escape(r.question_label)}** → {md_escape(r.answer_label)}"
-                + (f" ({r.contribution:+.1f} toward {r.direction})" if r.contribution else "")
-                + f". {md_escape(r.text)}"
-                for r in shown
-            )
-        )
-    st.markdown("#### How the call was made")
-    st.markdown("\n".join(f"{i}. {md_escape(step)}" for i, step in enumerate(result.path, 1)))
-    if result.disagreement:
-        st.warning(result.disagreement, icon=":material/warning:")
-
-
-def render_answers(result: Result) -> None:
-    st.markdown(
-        md_table(
-            ["Question", "Answer", "Points", "Reason"],
-            [[r.question_label, r.answer_label, f"{r.contribution:+.1f}" if r.contribution else "0", r.text] for r in result.reasons],
-        )
-    )
-    if result.unanswered:
-        labels = ", ".join(questionnaire().question_by_id[x].label for x in result.unanswered)
-        st.info(f"Unanswered ({len(result.unanswered)}): {labels}.", icon=":material/edit_note:")
-
-
-def render_checklist(result: Result) -> None:
-    q = questionnaire()
-    if result.checklist.stop:
-        item = q.checklist_by_id[result.checklist.stop]
-        soft = f", softened to **{result.checklist.softened_to}**" if result.checklist.softened_to else ""
-        st.markdown(f"You confirmed **{item.question}** — yes → **{result.checklist.verdict}**{soft}.")
-    else:
-        st.markdown("You confirmed no item as a firm yes, so the axes decide. Suggested answers decide nothing until you confirm them.")
-    st.markdown(
-        md_table(
-            ["Item", "Answer", "Source"],
-            [
-                [
-                    item.question,
-                    CHECKLIST_LABEL[result.checklist.answers[item.id]],
-                    "your answer" if item.id in checklist_overrides() else ("suggested from your answers" if result.checklist.suggested.get(item.id) else "no suggestion"),
-                ]
-                for item in q.checklist
-            ],
-        )
-    )
-    pending = [i for i, ans in result.checklist.suggested.items() if ans and i not in checklist_overrides()]
-    c1, c2 = st.columns(2)
-    c1.button(
-        f"Confirm the {len(pending)} suggested answer{'s' if len(pending) != 1 else ''}",
-        key="confirm_suggestions",
-        on_click=confirm_suggestions,
-        disabled=not pending,
-        help="Make every suggested answer your own, so that it counts as the checklist says",
-    )
-    c2.button("Change the checklist", key="to_checklist", on_click=go_to, args=("checklist",), help="Go to the Checklist step")
-
-
-def render_constraints(a: Assessment) -> None:
-    from grid.assessment import lifecycle_warnings
-
-    result = a.result
-    for c in result.constraints:
-        st.info(f"**Hard constraint — {c.question}: {c.answer}.** {c.text}", icon=":material/lock:")
-    if a.costs is not None:
-        ruled = [o for o in a.costs.options() if not o.allowed]
-        if ruled:
-            st.markdown("**Options your answers rule out**")
-            st.markdown("\n".join(f"- {md_escape(o.label)}: {md_escape('; '.join(b.text for b in o.blocked_by) or o.detail)}" for o in ruled))
-    for w in lifecycle_warnings(a, catalog(), a.revisit or today()):
-        st.info(w, icon=":material/event_busy:")
-    if not result.constraints and (a.costs is None or all(o.allowed for o in a.costs.options())):
-        st.markdown("No answer of yours rules an option out.")
-
-
-def render_flips(result: Result) -> None:
-    if result.flips:
-        st.markdown(
-            md_table(
-                ["If", "were", "the result would be", "kind"],
-                [[f.question_label, f.to_label, f.text or REC_LABEL[f.recommendation], f.kind] for f in result.flips],
-            )
-        )
-    else:
-        st.markdown("No single answer change flips this recommendation.")
-
-
-ROLE_TITLE = {
-    "primary": "Candidate models",
-    "volume": "Volume side: open-weight models for the routine majority (the costs may price a small closed model instead)",
-    "frontier": "Frontier side: closed models for the hard share",
-}
-
-
-def render_shortlist(sl: Shortlist, deployment: str = "") -> None:
-    st.markdown("#### Shortlist")
-    st.caption(sl.scale_note + " Ranked by fit to the tier your tasks need, verified facts, then price.")
-    if deployment == "self_hosted":
-        st.caption(
-            "Self-hosted: the prices shown are what renting the same weights costs per token, as a reference; "
-            "your own cost is GPUs and staff."
-        )
-    cat = catalog()
-    if cat.problems:
-        st.warning(
-            f"The catalog has {len(cat.problems)} problem(s); only its valid entries are used. See the Catalog page.",
-            icon=":material/warning:",
-        )
-    for role in ("primary", "volume", "frontier"):
-        group = [c for c in sl.candidates if c.role == role]
-        if not group:
-            continue
-        st.markdown(f"**{ROLE_TITLE[role]}**")
-        rows = []
-        for c in group:
-            terms = cat.license_by_id[c.license].name if c.license else cat.provider_by_id[c.provider].name
-            price = c.price
-            rows.append(
-                "| "
-                + " | ".join(
-                    [
-                        md_escape(c.name),
-                        md_escape(terms),
-                        c.tier,
-                        f"${price.input_usd_per_mtok:,.2f}" if price else "—",
-                        f"${price.output_usd_per_mtok:,.2f}" if price else "—",
-                        f"[{md_escape(price.seller)}]({md_url(price.source)}), {price.checked}" if price else "no verified price",
-                        "stale" if c.stale else "",
-                    ]
-                )
-                + " |"
-            )
-        st.markdown(
-            "| Model | Terms | Tier | Input $/M | Output $/M | Price from (source, checked) | Stale |\n|---|---|---|---|---|---|---|\n"
-            + "\n".join(rows)
-        )
-        with st.expander("What each candidate's terms mean for you"):
-            st.markdown(
-                "\n\n".join(
-                    f"**{md_escape(c.name)}**\n" + ("\n".join(f"- {md_escape(f)}" for f in c.flags) or "Nothing to flag.")
-                    for c in group
-                )
-            )
-    if sl.excluded:
-        with st.expander(f"Excluded models ({len(sl.excluded)}) and why"):
-            st.markdown(md_table(["Model", "Side", "Why it is excluded"], [[e.name, e.role, e.reason] for e in sl.excluded]))

@@ -54,6 +54,7 @@ class Axis(Strict):
     id: str
     short: str = Field(max_length=14, description="Label for tight spaces such as the radar chart.")
     label: str
+    step_title: Optional[str] = Field(None, max_length=24, description="The step's name in the app's navigation (the label when absent).")
     description: str
     weight: float = Field(ge=0, description="How much the axis counts in the overall lean.")
 

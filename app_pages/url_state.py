@@ -1,0 +1,227 @@
+"""URL ↔ session state: the single sync point. The URL holds the whole assessment; the session
+holds the widgets' values; ``sync_url`` reads a link once per session and writes the state back on
+every run. Also the assessment of the current state, computed once per input set."""
+
+from __future__ import annotations
+
+from datetime import date
+import streamlit as st
+
+from app_pages.md import md_escape
+from grid.answers import AnswerFile
+from grid.assessment import Assessment, assess
+from grid.catalog import Catalog, load_catalog
+from grid.cost import CostInputs, load_cost_data
+from grid.links import read_link, to_params
+from grid.profiles import Profile, load_profiles
+from grid.questionnaire import Questionnaire, load_questionnaire
+
+OVERRIDES = "checklist_overrides"
+CHECKLIST_LABEL = {"yes": "Yes", "no": "No", "unsure": "Unsure"}
+TEXT_KEYS = ("title", "notes", "revisit")
+FIXED_STEPS_BEFORE = ("start",)
+FIXED_STEPS_AFTER = ("costs", "checklist", "result")
+
+
+def questionnaire() -> Questionnaire:
+    return load_questionnaire()  # validated once per process (lru_cache in the core)
+
+
+def profiles() -> dict[str, Profile]:
+    return load_profiles()
+
+
+def catalog() -> Catalog:
+    return load_catalog()  # read and validated once per process (lru_cache in the core)
+
+
+def steps() -> list[str]:
+    """Start, one step per axis that has questions (in the questionnaire's order), then costs,
+    checklist and result: derived from the questionnaire, never written out by hand."""
+    q = questionnaire()
+    axes = [a.id for a in q.axes if any(x.axis == a.id for x in q.questions)]
+    return [*FIXED_STEPS_BEFORE, *axes, *FIXED_STEPS_AFTER]
+
+
+def step_titles() -> dict[str, str]:
+    q = questionnaire()
+    titles = {"start": "Start", "costs": "Costs", "checklist": "Checklist", "result": "Result"}
+    titles.update({a.id: a.step_title or a.label for a in q.axes})
+    return titles
+
+
+def today() -> date:
+    return date.today()
+
+
+def init_state() -> None:
+    """Set defaults once, and keep every answer alive while its widget is not on screen.
+
+    Streamlit drops a widget's state when the widget is not rendered in a run; re-assigning the
+    keys at the top of each run keeps answers from steps the user is not looking at.
+    """
+    ss = st.session_state
+    ss.setdefault("step", "start")
+    ss.setdefault(OVERRIDES, {})
+    ss.setdefault("profile", None)
+    for key in (*input_keys(), "step"):  # the step too, so that it survives a visit to another page
+        if key in ss:
+            ss[key] = ss[key]
+
+
+#: One widget key per cost input, derived from the cost model's own fields.
+COST_KEYS = tuple(f"cost_{name}" for name in CostInputs.model_fields)
+INTEGER_COST_INPUTS = ("min_replicas", "gpus_per_replica")
+
+
+def input_keys() -> list[str]:
+    """Every widget key that holds part of the assessment (buttons excluded)."""
+    q = questionnaire()
+    return [f"q_{x.id}" for x in q.questions] + [f"c_{c.id}" for c in q.checklist] + list(COST_KEYS) + list(TEXT_KEYS)
+
+
+def cost_inputs() -> CostInputs:
+    """The cost inputs the user set (empty widgets mean: use the default)."""
+    values: dict = {}
+    for key in COST_KEYS:
+        v = st.session_state.get(key)
+        if v is not None:
+            name = key[len("cost_"):]
+            values[name] = int(v) if name in INTEGER_COST_INPUTS else v
+    try:
+        return CostInputs(**values)
+    except Exception:  # a widget's own limits make this unreachable; never lose the page over it
+        return CostInputs()
+
+
+TEXT_KEYS = ("title", "notes", "revisit")
+
+
+def current_state() -> AnswerFile:
+    """Everything the user entered, as one saved-assessment object (what links and files hold)."""
+    ss = st.session_state
+    return AnswerFile(
+        profile=ss.get("profile"),
+        answers=answers(),
+        checklist=checklist_overrides(),
+        costs=cost_inputs().nonempty(),
+        title=(ss.get("title") or "").strip(),
+        notes=ss.get("notes") or "",
+        revisit=ss.get("revisit"),
+    )
+
+
+def apply_state(state: AnswerFile) -> None:
+    """Replace everything the user entered with a state from a link or a file."""
+    ss = st.session_state
+    q = questionnaire()
+    for question in q.questions:
+        ss[f"q_{question.id}"] = state.answers.get(question.id)
+    ss[OVERRIDES] = dict(state.checklist)
+    for item in q.checklist:
+        ss.pop(f"c_{item.id}", None)
+    for key in COST_KEYS:
+        value = state.costs.get(key[len("cost_"):])
+        if isinstance(value, (int, float)) and key[len("cost_"):] not in INTEGER_COST_INPUTS:
+            value = float(value)
+        ss[key] = value
+    ss["title"] = state.title
+    ss["notes"] = state.notes
+    ss["revisit"] = state.revisit
+    ss["profile"] = state.profile
+
+
+def sync_url() -> None:
+    """The one sync point between the URL and the session: read the link once per session,
+    then write the current state back into the query parameters on every run."""
+    ss = st.session_state
+    q = questionnaire()
+    if "_link_read" not in ss:
+        ss["_link_read"] = True
+        params = st.query_params.to_dict()
+        if params:
+            reading = read_link(params, q, profiles(), catalog(), load_cost_data(), steps=steps())
+            ss["_link_messages"] = reading.messages()
+            ss["_link_refused"] = bool(reading.refused)
+            if not reading.refused:
+                apply_state(reading.state)
+                if reading.step:
+                    ss["step"] = reading.step
+    step = ss.get("step")
+    written = to_params(current_state(), q, profiles(), step=step if step and step != "start" else None)
+    ss["_notes_left_out"] = written.notes_left_out
+    if st.query_params.to_dict() != written.params:
+        st.query_params.from_dict(written.params)
+
+
+def dismiss_link_messages() -> None:
+    st.session_state["_link_messages"] = []
+
+
+def show_link_messages() -> None:
+    messages = st.session_state.get("_link_messages") or []
+    if not messages:
+        return
+    text = "\n".join(f"- {md_escape(m)}" for m in messages)
+    if st.session_state.get("_link_refused"):
+        st.error("**The link was refused.**\n\n" + text, icon=":material/link_off:")
+    else:
+        st.warning("**Parts of the link could not be used; everything else was loaded.**\n\n" + text, icon=":material/link:")
+    st.button("Dismiss", key="dismiss_link", on_click=dismiss_link_messages, help="Hide this note")
+
+
+def share_url() -> str:
+    """The full share link of the current state, opening at the result."""
+    from grid.report import share_link
+
+    try:
+        root = st.context.url
+    except Exception:  # no browser behind this run (e.g. a test harness)
+        root = None
+    return share_link(current_state(), root)
+
+
+def answers() -> dict[str, str]:
+    """The current answers, question id -> option id, from the ``q_<id>`` widget keys."""
+    ss = st.session_state
+    out = {}
+    for q in questionnaire().questions:
+        value = ss.get(f"q_{q.id}")
+        if value is not None:
+            out[q.id] = value
+    return out
+
+
+def checklist_overrides() -> dict[str, str]:
+    return dict(st.session_state.get(OVERRIDES, {}))
+
+
+def current_assessment() -> Assessment:
+    costs = cost_inputs()
+    key = (tuple(answers().items()), tuple(checklist_overrides().items()), tuple(sorted(costs.nonempty().items())), today())
+    return _assessment(key, costs)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _assessment(key: tuple, _costs: "object") -> Assessment:
+    """assess() is a pure function of the answers, checklist, costs and date (all in ``key``);
+    reruns that change nothing else (a title typed, a PDF built) reuse its immutable result."""
+    answers_, checklist_, _, day = key
+    return assess(dict(answers_), dict(checklist_), _costs, today=day, questionnaire=questionnaire(), catalog=catalog())  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- callbacks on state
+def go_to(step: str) -> None:
+    st.session_state["step"] = step
+
+
+def confirm_suggestions() -> None:
+    """Confirm, in one click, every checklist answer that was only suggested from the other answers."""
+    r = current_assessment().result
+    confirmed = dict(checklist_overrides())
+    for item, answer in r.checklist.suggested.items():
+        if answer and item not in confirmed:
+            confirmed[item] = answer
+    st.session_state[OVERRIDES] = confirmed
+    for item in questionnaire().checklist:
+        st.session_state.pop(f"c_{item.id}", None)
