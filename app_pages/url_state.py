@@ -132,13 +132,15 @@ def apply_state(state: AnswerFile) -> None:
 
 
 def sync_url() -> None:
-    """The one sync point between the URL and the session: read the link once per session,
-    then write the current state back into the query parameters on every run."""
+    """The one sync point between the URL and the session: read the link when the session starts
+    and whenever the URL is no longer the one this app last wrote (the browser's Back or Forward
+    button, or an edited address), then write the current state back on every run."""
     ss = st.session_state
     q = questionnaire()
-    if "_link_read" not in ss:
+    params = st.query_params.to_dict()
+    moved = "_written" in ss and params != ss["_written"] and params.get("v") is not None
+    if "_link_read" not in ss or moved:
         ss["_link_read"] = True
-        params = st.query_params.to_dict()
         if params:
             reading = read_link(params, q, profiles(), catalog(), load_cost_data(), steps=steps())
             ss["_link_messages"] = reading.messages()
@@ -150,7 +152,8 @@ def sync_url() -> None:
     step = ss.get("step")
     written = to_params(current_state(), q, profiles(), step=step if step and step != "start" else None)
     ss["_notes_left_out"] = written.notes_left_out
-    if st.query_params.to_dict() != written.params:
+    ss["_written"] = dict(written.params)
+    if params != written.params:
         st.query_params.from_dict(written.params)
 
 

@@ -196,3 +196,20 @@ def test_a_phone_never_scrolls_the_page_sideways_and_step_labels_are_whole(brows
         assert cut == [], cut
     finally:
         context.close()
+
+
+def test_the_browser_back_button_returns_to_the_previous_step(page, server):
+    open_app(page, server + "?v=1&profile=hybrid_router&step=control")
+    page.get_by_role("heading", name="Control and data residency").first.wait_for()
+    for heading in ("Security and governance", "Ecosystem and support"):
+        by_key(page, "nav_next").locator("button").first.click()
+        page.get_by_role("heading", name=heading).first.wait_for()
+        idle(page)
+    page.go_back()
+    page.get_by_role("heading", name="Security and governance").first.wait_for()
+    page.wait_for_function("() => location.search.includes('step=governance')")
+    page.go_back()
+    page.get_by_role("heading", name="Control and data residency").first.wait_for()
+    page.wait_for_function("() => location.search.includes('step=control')")
+    idle(page)
+    assert "profile=hybrid_router" in page.url  # the answers came back with the step
