@@ -213,3 +213,24 @@ def test_the_browser_back_button_returns_to_the_previous_step(page, server):
     page.wait_for_function("() => location.search.includes('step=control')")
     idle(page)
     assert "profile=hybrid_router" in page.url  # the answers came back with the step
+
+
+def test_a_profile_chosen_then_next_loads_it(page, server):
+    open_app(page, server)
+    by_key(page, "start_profile").locator('[data-testid="stSelectbox"]').click()
+    page.get_by_role("option", name="Mature ecosystem, ship fast").click()
+    idle(page)
+    by_key(page, "nav_next").locator("button").first.click()  # Next, without "Start from this profile"
+    page.get_by_role("heading", name="Cost").first.wait_for()
+    page.wait_for_function("() => location.search.includes('profile=ship_fast')")
+    assert page.get_by_role("radio", name="1 to 10 million tokens a day").is_checked()
+
+
+def test_the_step_survives_a_visit_to_the_catalog(page, server):
+    open_app(page, server + "?v=1&profile=hybrid_router&step=performance")
+    page.get_by_role("heading", name="Performance parity").first.wait_for()
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Catalog").first.click()
+    page.get_by_role("heading", name="Catalog").first.wait_for()
+    idle(page)
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Assess").first.click()
+    page.get_by_role("heading", name="Performance parity").first.wait_for()
