@@ -62,7 +62,10 @@ def start_server(script: str = "app.py", timeout: float = 90) -> tuple[subproces
                 if r.status == 200:
                     return proc, url
         except OSError:
-            time.sleep(0.3)
+            try:  # wait for the server to exit (a failure) for at most 0.3 s, then ask its health again
+                proc.wait(timeout=0.3)
+            except subprocess.TimeoutExpired:
+                pass
     proc.terminate()
     raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout} s")
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import time
-
 IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+# Settled: no rerun indicator, and the page's DOM has not changed for 300 ms (a MutationObserver
+# installed on the first call records the last change). A condition on the page, not a sleep.
+SETTLED_JS = """() => {
+  if (!window.__gridObserver) {
+    window.__gridLast = performance.now();
+    window.__gridObserver = new MutationObserver(() => { window.__gridLast = performance.now(); });
+    window.__gridObserver.observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
+  }
+  return !document.querySelector('[data-testid="stStatusWidget"]') && performance.now() - window.__gridLast > 300;
+}"""
 
 
-def idle(page, settle: float = 0.3) -> None:
-    """Wait until Streamlit has finished its rerun (no running indicator), twice in a row."""
-    for _ in range(2):
-        page.wait_for_function(IDLE_JS, timeout=45_000)
-        time.sleep(settle)
+def idle(page) -> None:
+    """Wait until Streamlit has finished its rerun and the page has stopped changing."""
+    page.wait_for_function(SETTLED_JS, timeout=45_000, polling=100)
 
 
 def open_app(page, url: str) -> None:
