@@ -15,6 +15,7 @@ from typing import Any, Optional
 from pydantic import BaseModel, ConfigDict
 
 from grid.cost import InvalidCostInput, parse_cost_inputs
+from grid.yamlio import show
 from grid.errors import InvalidAnswers, Problem
 from grid.questionnaire import CHECKLIST_ANSWERS, Questionnaire
 
@@ -44,8 +45,7 @@ def normalise_value(value: Any) -> Optional[str]:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return show(value)
 
 
 def check_answer_set(
@@ -169,7 +169,8 @@ def parse_answer_file(data: Any, q: Questionnaire, profiles: Mapping[str, Any]) 
         elif len(value) > limit:
             problems.append(Problem(key, value, f"{key}: {len(value)} characters; at most {limit} are allowed"))
         else:
-            texts[key] = clean_text(value).strip() if key == "title" else clean_text(value)
+            # a title is one line: line breaks could forge headings in a Markdown export
+            texts[key] = " ".join(clean_text(value).split()) if key == "title" else clean_text(value)
     revisit = parse_revisit(data.get("revisit"), problems)
     if problems:
         raise InvalidAnswers(problems)

@@ -733,15 +733,11 @@ def read_catalog(path: str | Path = CATALOG_PATH) -> Catalog:
     otherwise the returned catalog lists its problems and keeps every valid entry.
 
     The list of primary sources is the ``primary_sources.yaml`` beside the file (else the shipped one)."""
+    from grid.yamlio import read_bounded
+
     p = Path(path)
     try:
-        if p.stat().st_size > MAX_CATALOG_BYTES:
-            raise InvalidData(str(path), [f"file is larger than {MAX_CATALOG_BYTES} bytes"])
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidData(str(path), ["file not found"]) from None
-    except IsADirectoryError:
-        raise InvalidData(str(path), ["is a folder, not a file"]) from None
+        text = read_bounded(path, MAX_CATALOG_BYTES).decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidData(str(path), ["not UTF-8 text"]) from None
     beside = p.parent / PRIMARY_SOURCES_PATH.name

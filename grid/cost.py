@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from grid.catalog import URL_PATTERN, Catalog, Model, Price, Source, load_catalog
 from grid.errors import GridError, InvalidData
 from grid.schema import Strict, validate_as
-from grid.yamlio import read_data_file
+from grid.yamlio import read_data_file, show
 
 COSTS_PATH = Path(__file__).resolve().parent.parent / "data" / "costs.yaml"
 RANGE_MIN = 100_000
@@ -271,7 +271,7 @@ def parse_cost_inputs(data: Any) -> CostInputs:
         err = e.errors(include_url=False)[0]
         name = ".".join(str(x) for x in err["loc"]) or "costs"
         msg = "unknown cost input" if err["type"] == "extra_forbidden" else err["msg"]
-        raise InvalidCostInput(name, err.get("input"), f"{msg} (got {err.get('input')!r})") from None
+        raise InvalidCostInput(name, err.get("input"), f"{msg} (got {show(err.get('input'))})") from None
 
 
 class Assumption(BaseModel):

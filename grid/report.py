@@ -6,6 +6,7 @@ The app and ``python -m grid report`` call the same functions with the same stat
 from __future__ import annotations
 
 import calendar
+import re
 import os
 from datetime import date
 from typing import Optional
@@ -89,7 +90,7 @@ def decision_record(
         oid = answers.get(qid)
         return q.option(qid, oid).label if oid else "not answered"
 
-    title = state.title or f"Open, closed or hybrid LLM for this workload: {REC_LABEL[r.recommendation].lower()}"
+    title = _md_text(state.title) if state.title else f"Open, closed or hybrid LLM for this workload: {REC_LABEL[r.recommendation].lower()}"
     lines = [f"# {title}", ""]
     lines += [
         "* Status: proposed",
@@ -109,8 +110,10 @@ def decision_record(
         f"* Scale: {label('monthly_active_users').lower()} monthly users; annual revenue {label('annual_revenue_usd').lower()}.",
         "",
     ]
-    if state.notes:
-        lines += [state.notes, ""]
+    if state.notes:  # the user's notes, fenced: shown as written, never read as Markdown or HTML
+        longest = max((len(run) for run in re.findall(r"`+", state.notes)), default=0)
+        fence = "`" * max(3, longest + 1)
+        lines += ["Notes:", "", f"{fence}text", state.notes, fence, ""]
     lines += ["## Decision drivers", ""]
     for reason in [x for x in r.reasons if x.contribution][:6]:
         lines.append(f"* {reason.question_label} → {reason.answer_label} ({reason.contribution:+.1f} toward {reason.direction}): {reason.text}")
@@ -223,6 +226,14 @@ def _opposite(rec: str) -> str:
 
 def _lower(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def _md_text(text: str) -> str:
+    """User text on one line, shown literally: no heading, link, image or HTML can come from it."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
 def _cell(text: str) -> str:

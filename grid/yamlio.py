@@ -3,23 +3,86 @@
 from __future__ import annotations
 
 import json
+import reprlib
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
 from grid.errors import InvalidData
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64  # nesting levels; answer files and data files need fewer than ten
+_LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+_REPR = reprlib.Repr()
+_REPR.maxstring = 60
+_REPR.maxother = 60
+_REPR.maxlevel = 2
+_REPR.maxlist = _REPR.maxdict = _REPR.maxtuple = _REPR.maxset = 4
+
+
+def show(value: Any) -> str:
+    """A bounded repr of user data for a message: never expands shared structures or huge values."""
+    try:
+        return _REPR.repr(value)
+    except (ValueError, RecursionError):
+        return f"<{type(value).__name__}>"
+
+
+def _refuse_aliases(text: str, source: str) -> None:
+    """Anchors and aliases make a small file stand for an enormous structure (a 'billion laughs');
+    no file this project reads needs them, so they are refused before anything is built."""
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = event.start_mark.line + 1 if event.start_mark else "?"
+                raise InvalidData(source, [f"YAML anchors and aliases are not allowed (line {line}); write the values out"])
+    except yaml.YAMLError:
+        return  # reported, with its line, by the parser below
+
+
+def check_structure(value: Any, source: str) -> None:
+    """Refuse nesting deeper than ``MAX_DEPTH`` and text that is not valid Unicode (lone
+    surrogates), which would fail later when the state is written into a link."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InvalidData(source, [f"nested more than {MAX_DEPTH} levels deep"])
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidData(source, ["text that is not valid Unicode (a lone surrogate such as \\ud800)"]) from None
+        elif isinstance(item, dict):
+            stack.extend((k, depth + 1) for k in item)
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend((v, depth + 1) for v in item)
 
 
 def parse_text(text: str, source: str, *, as_json: bool = False) -> Any:
-    """Parse YAML (or JSON) text safely. Raises ``InvalidData`` naming the line where known."""
+    """Parse YAML (or JSON) text safely. Raises ``InvalidData`` naming the line where known: for
+    malformed text, YAML anchors and aliases, nesting over ``MAX_DEPTH``, integers too long to
+    convert, and text that is not valid Unicode."""
+    try:
+        data = _parse(text, source, as_json)
+    except RecursionError:
+        raise InvalidData(source, [f"nested more than {MAX_DEPTH} levels deep"]) from None
+    except ValueError as e:  # an integer over Python's 4,300-digit conversion limit, among others
+        raise InvalidData(source, [f"a value that cannot be read ({str(e).splitlines()[0][:80]})"]) from None
+    check_structure(data, source)
+    return data
+
+
+def _parse(text: str, source: str, as_json: bool) -> Any:
     if as_json:
         try:
             return json.loads(text)
         except json.JSONDecodeError as e:
             raise InvalidData(source, [f"not valid JSON at line {e.lineno}: {e.msg}"]) from None
+    _refuse_aliases(text, source)
     try:
         return yaml.safe_load(text)
     except yaml.constructor.ConstructorError as e:
@@ -35,24 +98,39 @@ def parse_text(text: str, source: str, *, as_json: bool = False) -> Any:
         raise InvalidData(source, [f"not valid YAML{where}: {problem}"]) from None
 
 
-def read_data_file(path: str | Path) -> Any:
-    """Read a YAML or JSON file (JSON by its ``.json`` suffix). Raises ``InvalidData``."""
-    p = Path(path)
+def read_bounded(path: str | Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of a file, or of standard input for ``-``. Reads ``limit + 1`` bytes
+    and refuses the file if they all came, so a device or a pipe that never ends (``/dev/zero``)
+    is refused as quickly as a large file."""
     source = str(path)
+    if source == "-":
+        return _read_limited(sys.stdin.buffer, limit, "standard input")
+    p = Path(path)
+    if p.is_dir():
+        raise InvalidData(source, ["is a folder, not a file"])
     try:
-        size = p.stat().st_size
+        with p.open("rb") as f:
+            return _read_limited(f, limit, source)
     except FileNotFoundError:
         raise InvalidData(source, ["file not found"]) from None
     except OSError as e:
         raise InvalidData(source, [f"cannot read the file ({e.strerror})"]) from None
-    if p.is_dir():
-        raise InvalidData(source, ["is a folder, not a file"])
-    if size > MAX_FILE_BYTES:
-        raise InvalidData(source, [f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"])
+
+
+def _read_limited(stream: BinaryIO, limit: int, source: str) -> bytes:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidData(source, [f"larger than {limit:,} bytes; nothing was read"])
+    return data
+
+
+def read_data_file(path: str | Path) -> Any:
+    """Read a YAML or JSON file (JSON by its ``.json`` suffix; ``-`` reads standard input as YAML,
+    which JSON is too). Raises ``InvalidData``."""
+    source = str(path)
+    raw = read_bounded(path, MAX_FILE_BYTES)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidData(source, ["not UTF-8 text"]) from None
-    except OSError as e:
-        raise InvalidData(source, [f"cannot read the file ({e.strerror})"]) from None
-    return parse_text(text, source, as_json=p.suffix.lower() == ".json")
+    return parse_text(text, source, as_json=source != "-" and Path(path).suffix.lower() == ".json")

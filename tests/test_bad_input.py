@@ -1,0 +1,139 @@
+"""Bad input and faults: each attack found on main is refused quickly, in one line, losing nothing."""
+
+import io
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grid.answers import AnswerFile, parse_answer_file
+from grid.cli import main
+from grid.errors import GridError, InvalidData
+from grid.profiles import load_profiles
+from grid.questionnaire import load_questionnaire
+from grid.report import decision_record
+from grid.yamlio import parse_text
+from tests.conftest import ROOT
+
+Q = load_questionnaire()
+P = load_profiles()
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+    for i in range(8)
+)
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    return main(list(argv), out=out, err=err), out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("where", ["notes", "costs", "answers"])
+def test_a_billion_laughs_file_is_refused_in_milliseconds(tmp_path, where):
+    body = LAUGHS.replace("\n", "\n  ")
+    text = f"{where}:\n  {body}"
+    assert len(text) < 1000
+    f = tmp_path / "laughs.yaml"
+    f.write_text(text)
+    t0 = time.perf_counter()
+    code, _, err = run("recommend", str(f))
+    assert time.perf_counter() - t0 < 0.5
+    assert code == 2 and "anchors and aliases are not allowed" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("field", ["notes", "title"])
+def test_a_lone_surrogate_is_refused_when_parsing(tmp_path, field):
+    f = tmp_path / "s.json"
+    f.write_text('{"%s": "\\ud800"}' % field)
+    code, _, err = run("recommend", str(f))
+    assert code == 2 and "not valid Unicode" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "name,text,message",
+    [
+        ("deep.json", "[" * 5000 + "]" * 5000, "nested more than"),
+        ("deep.yaml", "[" * 5000 + "]" * 5000, "nested more than"),
+        ("big.json", '{"notes": ' + "9" * 5000 + "}", "cannot be read"),
+        ("big.yaml", "notes: " + "9" * 5000 + "\n", "cannot be read"),
+    ],
+)
+def test_deep_nesting_and_huge_integers_are_bad_input_not_tracebacks(tmp_path, name, text, message):
+    f = tmp_path / name
+    f.write_text(text)
+    code, _, err = run("recommend", str(f))
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_an_endless_input_is_read_only_up_to_the_limit():
+    t0 = time.perf_counter()
+    code, _, err = run("recommend", "/dev/zero")
+    assert code == 2 and "larger than" in err and time.perf_counter() - t0 < 5
+    code, out, _ = run("catalog", "check", "/dev/zero")
+    assert code == 1 and "larger than" in out
+
+
+def test_standard_input_is_read_with_a_dash():
+    proc = subprocess.run(
+        [sys.executable, "-m", "grid", "recommend", "-", "--json"], input=b"profile: ship_fast\n", capture_output=True, cwd=ROOT, timeout=60
+    )
+    assert proc.returncode == 0 and json.loads(proc.stdout)["recommendation"] == "closed"
+
+
+def test_the_decision_record_escapes_the_title_and_fences_the_notes():
+    title = "# Real title <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+    notes = "line\n# Real title\n## Decision outcome\nChosen option: evil\n```\n<script>x</script>"
+    state = parse_answer_file({"profile": "ship_fast", "title": title + "\n## Decision outcome", "notes": notes}, Q, P)
+    assert "\n" not in state.title  # a title is one line
+    record = decision_record(state)
+    lines = record.splitlines()
+    assert lines[0].startswith("# \\# Real title \\<script\\>")
+    start = lines.index("````text")  # a fence longer than any run of backticks in the notes
+    assert lines[start + 1 : start + 7] == notes.split("\n") and lines[start + 7] == "````"
+    outside = lines[:start] + lines[start + 8 :]
+    assert sum(1 for x in outside if x == "## Decision outcome") == 1  # no forged section outside the fence
+    assert not any(x.startswith("Chosen option: evil") for x in outside)
+    import re
+
+    assert not re.search(r"(?<!\\)<img|(?<!\\)<script|(?<!\\)\]\(javascript", "\n".join(outside))  # only escaped forms remain
+
+
+def test_messages_about_user_data_are_bounded():
+    with pytest.raises(GridError) as info:
+        parse_answer_file({"answers": {"daily_tokens": ["x" * 10_000] * 1000}}, Q, P)
+    assert len(str(info.value)) < 400
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20), lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=10), c, max_size=4), max_leaves=30))
+def test_any_answer_file_is_a_result_or_one_line_of_bad_input(value):
+    text = json.dumps(value)
+    try:
+        state = parse_answer_file(parse_text(text, "x.json", as_json=True), Q, P)
+    except GridError as e:
+        assert str(e) and "\n" not in str(e)
+        return
+    assert isinstance(state, AnswerFile)
+
+
+def test_yaml_tags_are_still_refused():
+    with pytest.raises(InvalidData, match="unsupported YAML tag"):
+        parse_text("a: !!python/object/apply:os.system ['echo hi']\n", "x.yaml")
+
+
+def test_the_uploader_refuses_the_same_attacks_quickly_and_changes_nothing():
+    from app_pages.share_ui import read_upload
+
+    for name, data, message in [
+        ("laughs.yaml", ("notes:\n  " + LAUGHS.replace("\n", "\n  ")).encode(), "anchors and aliases"),
+        ("s.json", b'{"title": "\\ud800"}', "not valid Unicode"),
+        ("deep.json", b"[" * 5000 + b"]" * 5000, "nested more than"),
+    ]:
+        t0 = time.perf_counter()
+        state, text = read_upload(name, data)
+        assert state is None and message in text and "Nothing was changed" in text
+        assert time.perf_counter() - t0 < 0.5
