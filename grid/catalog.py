@@ -609,6 +609,7 @@ def parse_catalog(
             problems.append(((key,), f"{key}: unknown section (allowed: {', '.join(SECTIONS)})"))
     parsed: dict[str, list[Any]] = {}
     broken: dict[str, set[str]] = {section: set() for section in SECTIONS}
+    invalid_raw: list[tuple[str, int, str, dict[str, Any]]] = []
     for section, cls in SECTIONS.items():
         raw = data.get(section)
         parsed[section] = []
@@ -630,6 +631,7 @@ def parse_catalog(
             except ValidationError as e:
                 if isinstance(eid, str):
                     broken[section].add(eid)
+                invalid_raw.append((section, i, label, entry))
                 for err, line in zip(validation_problems(e, entry), e.errors(include_url=False)):
                     loc = tuple(x for x in line["loc"] if not (isinstance(x, str) and x.startswith("function-")))
                     field_part = err.split(": ", 1)
@@ -646,6 +648,21 @@ def parse_catalog(
     provider_ids = {obj.id for _, obj in parsed["providers"]}
     seller_kind = {obj.id: obj.kind for _, obj in parsed["providers"]}
     primary = load_primary_sources() if primary is None else primary
+
+    # an entry with a field error is also checked for references that point nowhere, so that
+    # one run of the checker reports every problem of it
+    known = {"license": license_ids | broken["licenses"], "provider": provider_ids | broken["providers"]}
+    for section, i, label, raw_entry in invalid_raw:
+        if section != "models":
+            continue
+        for field_name, words in (("license", "licence"), ("provider", "provider")):
+            ref = raw_entry.get(field_name)
+            if isinstance(ref, str) and ref not in known[field_name]:
+                problems.append((("models", i, field_name), f"{label}.{field_name}: unknown {words} {ref!r}"))
+        for j, row in enumerate(raw_entry.get("prices") or [] if isinstance(raw_entry.get("prices"), list) else []):
+            seller = row.get("seller") if isinstance(row, dict) else None
+            if isinstance(seller, str) and seller not in known["provider"]:
+                problems.append((("models", i, "prices", j, "seller"), f"{label}.prices[{j}].seller: unknown seller {seller!r} (add it to providers)"))
 
     def needs_primary(section: str, i: int, label: str, entry: Any) -> None:
         own = section == "providers" and entry.kind == "aggregator"

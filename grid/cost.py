@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from grid.catalog import URL_PATTERN, Catalog, Model, Price, Source, load_catalog
 from grid.errors import GridError, InvalidData
@@ -131,6 +131,12 @@ class CostData(Strict):
     defaults: Defaults
     gpus: list[Gpu]
     footprints: list[Footprint]
+    _warnings: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Entries left out because the catalog entry they name is itself broken."""
+        return self._warnings
 
     def gpu(self, gpu_id: str) -> Optional[Gpu]:
         return next((g for g in self.gpus if g.id == gpu_id), None)
@@ -190,11 +196,17 @@ def throughput_source(f: Footprint, d: Defaults, gpus_override: Optional[int] = 
 
 
 def parse_cost_data(data: Any, source: str, catalog: Optional[Catalog] = None) -> CostData:
+    """Validate the cost data against the catalog. A footprint or default that names a model the
+    catalog dropped as broken is left out with a warning, so one bad catalog entry never takes the
+    cost model down; any other problem is refused with every problem listed."""
     cd = validate_as(CostData, data, source, "a mapping with defaults, gpus and footprints")
-    problems = []
+    problems: list[str] = []
+    warnings: list[str] = []
+    catalog_broken = bool(catalog is not None and catalog.problems)
     gpu_ids = [g.id for g in cd.gpus]
     if len(gpu_ids) != len(set(gpu_ids)):
         problems.append("gpus: an id is used twice")
+    kept: list[Footprint] = []
     for i, f in enumerate(cd.footprints):
         if f.gpu not in gpu_ids:
             problems.append(f"footprints[{i}] ({f.model}).gpu: unknown GPU {f.gpu!r}")
@@ -202,22 +214,30 @@ def parse_cost_data(data: Any, source: str, catalog: Optional[Catalog] = None) -
             m = catalog.model_by_id.get(f.model)
             g = next((g for g in cd.gpus if g.id == f.gpu), None)
             if m is None or m.weights != "open":
-                problems.append(f"footprints[{i}] ({f.model}).model: not an open-weight model in the catalog")
-            elif g is not None and (sz := sizing(f, m, g, cd.defaults)) is not None and f.gpus_per_replica < sz.min_gpus:
+                message = f"footprints[{i}] ({f.model}).model: not an open-weight model in the catalog"
+                (warnings if catalog_broken and m is None else problems).append(message + (" (its catalog entry is broken; left out)" if catalog_broken and m is None else ""))
+                continue
+            if g is not None and (sz := sizing(f, m, g, cd.defaults)) is not None and f.gpus_per_replica < sz.min_gpus:
                 problems.append(
                     f"footprints[{i}] ({f.model} on {f.gpu}).gpus_per_replica: {f.gpus_per_replica} cannot hold the model: {sz.text}"
                 )
+        kept.append(f)
     if catalog is not None:
         d = cd.defaults
         closed = catalog.model_by_id.get(str(d.closed_model.value))
         if closed is None or closed.weights != "closed":
-            problems.append(f"defaults.closed_model: {d.closed_model.value!r} is not a closed model in the catalog")
-        if d.open_model.value not in {f.model for f in cd.footprints}:
-            problems.append(f"defaults.open_model: {d.open_model.value!r} has no serving footprint")
+            message = f"defaults.closed_model: {d.closed_model.value!r} is not a closed model in the catalog"
+            (warnings if catalog_broken and closed is None else problems).append(message)
+        if d.open_model.value not in {f.model for f in kept}:
+            message = f"defaults.open_model: {d.open_model.value!r} has no serving footprint"
+            (warnings if catalog_broken else problems).append(message)
     if cd.defaults.gpu.value not in gpu_ids:
         problems.append(f"defaults.gpu: unknown GPU {cd.defaults.gpu.value!r}")
     if problems:
         raise InvalidData(source, problems)
+    if warnings:
+        cd = cd.model_copy(update={"footprints": kept})
+        cd._warnings = tuple(warnings)
     return cd
 
 

@@ -464,3 +464,20 @@ def test_choosing_a_profile_then_next_loads_it_and_a_jump_says_what_is_missing()
     assert any("its answers are not loaded" in i.value for i in at.info)
     at.button(key="load_pending_profile").click().run()
     assert at.session_state["profile"] == "prototype" and at.session_state["q_data_boundary"] == "any_vendor"
+
+
+def test_a_broken_data_file_shows_one_clear_panel_not_a_traceback(monkeypatch):
+    import grid.assessment
+    from grid.errors import InvalidData
+
+    def broken(*args, **kwargs):
+        raise InvalidData("data/costs.yaml", ["footprints[0] (x).gpu: unknown GPU 'y'"])
+
+    monkeypatch.setattr(grid.assessment, "load_cost_data", broken)
+    at = new_app()
+    at.query_params["v"] = "1"
+    at.query_params["step"] = "result"
+    at.query_params["tokens_per_day"] = "123457"  # an input set no other test uses, so nothing is cached
+    at.run()
+    assert not at.exception
+    assert any("cannot be read" in e.value and "unknown GPU" in e.value for e in at.error)

@@ -137,3 +137,27 @@ def test_the_uploader_refuses_the_same_attacks_quickly_and_changes_nothing():
         state, text = read_upload(name, data)
         assert state is None and message in text and "Nothing was changed" in text
         assert time.perf_counter() - t0 < 0.5
+
+
+def test_one_broken_catalog_entry_leaves_the_cost_model_working_with_a_warning():
+    import yaml
+
+    from grid.assessment import assess
+    from grid.catalog import load_catalog, parse_catalog_text
+    from grid.cost import parse_cost_data
+
+    text = (ROOT / "data" / "models.yaml").read_text()
+    broken = text.replace("- id: gpt-oss-120b\n  name: gpt-oss-120b\n", "- id: gpt-oss-120b\n  name: gpt-oss-120b\n  colour: red\n", 1)
+    assert broken != text
+    cat = parse_catalog_text(broken, "broken.yaml")
+    assert cat.problems and "gpt-oss-120b" not in cat.model_by_id
+    data = parse_cost_data(yaml.safe_load((ROOT / "data" / "costs.yaml").read_text()), "costs.yaml", cat)
+    assert data.warnings and all("gpt-oss-120b" in w for w in data.warnings)
+    assert not any(f.model == "gpt-oss-120b" for f in data.footprints)
+    a = assess({"daily_tokens": "10m_to_100m"}, catalog=cat, cost_data=data)
+    assert a.costs is not None and a.result.recommendation
+    # with a sound catalog the same mistake in costs.yaml is still refused
+    with pytest.raises(InvalidData, match="not an open-weight model"):
+        raw = yaml.safe_load((ROOT / "data" / "costs.yaml").read_text())
+        raw["footprints"][0]["model"] = "no-such-model"
+        parse_cost_data(raw, "costs.yaml", load_catalog())

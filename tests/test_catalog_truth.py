@@ -253,3 +253,9 @@ def test_catalog_diff_refuses_a_broken_snapshot_in_one_line(tmp_path):
     bad.write_text("{not json")
     code, _, err = run("catalog", "diff", str(bad))
     assert code == 2 and len(err.strip().splitlines()) == 1 and "not a JSON price list" in err
+
+
+def test_check_reports_a_bad_reference_even_when_the_entry_has_a_field_error():
+    text = SMALL_TEXT.replace("  license: lic-free\n", "  license: lic-nope\n  colour: red\n", 1)
+    problems = " | ".join(_problems(text))
+    assert "colour: unknown key" in problems and "license: unknown licence 'lic-nope'" in problems
