@@ -241,5 +241,7 @@ def test_yaml_booleans_are_read_as_yes_and_no():
 
 def test_result_is_immutable():
     r = score({})
-    with pytest.raises(Exception):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
         r.recommendation = "open"
