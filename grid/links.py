@@ -271,10 +271,15 @@ def _read(
             reading.valid += 1
         elif key == "revisit":
             try:
-                revisit = date.fromisoformat(value)
-                reading.valid += 1
+                day = date.fromisoformat(value)
             except ValueError:
                 reading.invalid.append((key, value, "not a date (YYYY-MM-DD)"))
+            else:
+                if day < date.today():
+                    reading.invalid.append((key, value, "a revisit date in the past; the default (six months on) is used"))
+                else:
+                    revisit = day
+                    reading.valid += 1
         elif key == "step" and steps:
             if value in steps:
                 step = value

@@ -76,6 +76,28 @@ def parse_text(text: str, source: str, *, as_json: bool = False) -> Any:
     return data
 
 
+class _UniqueKeyLoader(_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader, refusing a mapping that names the same key twice (YAML keeps the last one
+    silently, so a typo'd file would lose an answer without a word)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                if key in seen:
+                    raise InvalidData(
+                        "", [f"key {show(key)} appears twice (lines {seen[key]} and {key_node.start_mark.line + 1})"]
+                    )
+                seen[key] = key_node.start_mark.line + 1
+            except TypeError:  # an unhashable key: the constructor below reports it
+                pass
+        return super().construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:map", _UniqueKeyLoader.construct_yaml_map)
+
+
 def _parse(text: str, source: str, as_json: bool) -> Any:
     if as_json:
         try:
@@ -84,7 +106,9 @@ def _parse(text: str, source: str, as_json: bool) -> Any:
             raise InvalidData(source, [f"not valid JSON at line {e.lineno}: {e.msg}"]) from None
     _refuse_aliases(text, source)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except InvalidData as e:
+        raise InvalidData(source, e.problems) from None
     except yaml.constructor.ConstructorError as e:
         where = f" at line {e.problem_mark.line + 1}" if e.problem_mark else ""
         raise InvalidData(

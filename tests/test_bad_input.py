@@ -161,3 +161,20 @@ def test_one_broken_catalog_entry_leaves_the_cost_model_working_with_a_warning()
         raw = yaml.safe_load((ROOT / "data" / "costs.yaml").read_text())
         raw["footprints"][0]["model"] = "no-such-model"
         parse_cost_data(raw, "costs.yaml", load_catalog())
+
+
+def test_a_key_given_twice_in_a_yaml_file_is_refused_with_both_lines(tmp_path):
+    f = tmp_path / "twice.yaml"
+    f.write_text("answers:\n  daily_tokens: under_1m\n  daily_tokens: over_100m\n")
+    code, _, err = run("recommend", str(f))
+    assert code == 2 and "key 'daily_tokens' appears twice (lines 2 and 3)" in err
+
+
+def test_a_revisit_date_in_the_past_from_a_link_is_refused_and_the_rest_loads():
+    from grid.catalog import load_catalog
+    from grid.cost import load_cost_data
+    from grid.links import read_link
+
+    reading = read_link("v=1&profile=ship_fast&revisit=2001-01-01", Q, P, load_catalog(), load_cost_data())
+    assert reading.state.revisit is None and reading.state.profile == "ship_fast"
+    assert any("in the past" in m for m in reading.messages())

@@ -65,7 +65,7 @@ def states(draw):
     title = draw(typed).strip()[:120]
     notes = draw(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=400))
     notes = "".join(ch for ch in notes if ch in "\t\n" or ord(ch) >= 32)
-    revisit = draw(st.none() | st.dates(date(2026, 1, 1), date(2035, 12, 31)))
+    revisit = draw(st.none() | st.dates(date.today(), date(2035, 12, 31)))
     return AnswerFile(profile=profile, answers=answers, checklist=checklist, costs=costs, title=title, notes=notes, revisit=revisit)
 
 
