@@ -28,3 +28,4 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+	$(PY) -m bench.load --users 1,10,25,50,100 --duration 60 --results

@@ -299,7 +299,11 @@ def main() -> None:
     )
     text = f"{header}\n\n{table(rows)}\n"
     print(text)
-    (ROOT / "bench" / "RESULTS.md").write_text("# Benchmark results\n\n" + text, encoding="utf-8")
+    path = ROOT / "bench" / "RESULTS.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    # keep the protocol load section that `python -m bench.load --results` writes
+    load = old[old.index("<!-- load:start -->"):] if "<!-- load:start -->" in old else ""
+    path.write_text("# Benchmark results\n\n" + text + ("\n" + load if load else ""), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""Twenty architects at once: concurrent browser sessions against one server, each from a link
-to its PDF. Zero errors, nothing mixed between sessions, and the time to the result compared with
-one session alone (reported; the aim is under 2×). Loopback only, bounded in count and time."""
+"""Five architects at once in real browsers: concurrent sessions against one server, each from a
+link to its PDF. Zero errors and nothing mixed between sessions. This is the one browser-based
+concurrency test; load itself is measured at the server by the protocol generator (bench/load.py,
+tests/test_load_protocol.py), because a crowd of browsers on a small machine measures the browsers."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from tests.browser.helpers import IDLE_JS
 
 pytestmark = pytest.mark.browser
 
-SESSIONS = 20
+SESSIONS = 5
 SESSION_TIMEOUT = 180  # seconds for one session's whole flow
 PROFILES = list(load_profiles().items())
 
@@ -88,7 +89,7 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
-def test_twenty_concurrent_sessions_from_link_to_pdf():
+def test_five_concurrent_browser_sessions_from_link_to_pdf():
     require_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     proc, base = start_server()  # its own server, so that its CPU time is this run's alone

@@ -1,0 +1,456 @@
+"""A load generator that speaks Streamlit's websocket protocol, with no browser.
+
+Each simulated user does what a browser does: it opens ``/_stcore/stream`` and sends ``BackMsg``
+``rerun_script`` messages built with the protobuf classes that the ``streamlit`` package ships, then
+reads ``ForwardMsg`` replies until ``script_finished``. One scenario (one "visit"):
+
+1. open a share link (a random profile and a title unique to this visit);
+2. go to the Cost step, then change its three answers, with think time (seeded random, 2-5 s);
+3. go to the Costs step, then the Result step;
+4. press "Build the PDF summary" and download the PDF over HTTP from the media URL the app sends,
+   the same path a browser takes.
+
+Every rerun's latency is measured from sending the ``BackMsg`` to ``script_finished``. An error is a
+socket failure, a script that does not finish successfully, an exception element, a PDF that is not a
+PDF, or an answer change that the share link does not show. A **mixed session** is a rerun whose URL
+(``page_info_changed``) carries another visit's title.
+
+    python -m bench.load --users 20 --duration 60            # starts its own server
+    python -m bench.load --url http://127.0.0.1:8501 --users 5  # against a running server
+
+The server's CPU and RSS are read from ``/proc/<pid>`` when the generator knows the server's PID.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILES = ["cost_at_scale", "hybrid_router", "prototype", "regulated_on_prem", "ship_fast"]
+COST_QUESTIONS = ["q_daily_tokens", "q_traffic_shape", "q_spend_model"]
+STEPS = ["open", "to_cost", "answer", "to_costs", "to_result", "build_pdf", "download_pdf"]
+RUN_TIMEOUT = 120.0
+
+
+class LoadError(Exception):
+    """One visit failed; the message says where."""
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in STEPS})
+    errors: list[str] = field(default_factory=list)
+    mixed: int = 0
+    visits: int = 0
+
+    def all_reruns(self) -> list[float]:
+        return [v for s in STEPS if s != "download_pdf" for v in self.latencies[s]]
+
+
+def pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+class Session:
+    """One websocket session, driven as a browser drives it."""
+
+    def __init__(self, base: str, title: str, stats: Stats):
+        self.base = base.rstrip("/")
+        self.title = title
+        self.stats = stats
+        self.query = ""
+        self.page_hash = ""
+        self.widgets: dict[str, object] = {}  # key -> element proto of the last run
+        self.ids: dict[str, str] = {}  # key -> widget id of the last run
+        self.sent: dict[str, WidgetState] = {}  # key -> state we hold for that widget
+        self.ws = None
+
+    async def __aenter__(self):
+        ws_url = self.base.replace("http://", "ws://").replace("https://", "wss://") + "/_stcore/stream"
+        self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=30)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.ws.close()
+
+    async def rerun(self, step: str, trigger: str | None = None) -> None:
+        msg = BackMsg()
+        rs = msg.rerun_script
+        rs.query_string = self.query
+        rs.page_script_hash = self.page_hash
+        for key, state in self.sent.items():
+            if key in self.ids:
+                rs.widget_states.widgets.append(state)
+        if trigger:
+            w = WidgetState(id=self.ids[trigger])
+            w.trigger_value = True
+            rs.widget_states.widgets.append(w)
+        started = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        widgets: dict[str, object] = {}
+        ids: dict[str, str] = {}
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), RUN_TIMEOUT)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(raw)
+            kind = fwd.WhichOneof("type")
+            if kind == "new_session":
+                self.page_hash = fwd.new_session.page_script_hash or fwd.new_session.main_script_hash
+            elif kind == "page_info_changed":
+                self.query = fwd.page_info_changed.query_string
+                if f"title={self.title}" not in self.query.split("&"):
+                    self.stats.mixed += 1
+                    raise LoadError(f"{self.title}: the URL carries another session's values: {self.query[:120]}")
+            elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                element = fwd.delta.new_element
+                etype = element.WhichOneof("type")
+                if etype == "exception":
+                    raise LoadError(f"{self.title} at {step}: {element.exception.type}: {element.exception.message[:200]}")
+                inner = getattr(element, etype)
+                wid = getattr(inner, "id", "")
+                if wid:
+                    key = wid.rsplit("-", 1)[-1] if "-" in wid else wid
+                    widgets[key] = inner
+                    ids[key] = wid
+            elif kind == "script_finished":
+                status = fwd.script_finished
+                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue
+                if status != ForwardMsg.FINISHED_SUCCESSFULLY:
+                    raise LoadError(f"{self.title} at {step}: the script ended with status {status}")
+                break
+        self.stats.latencies[step].append(time.perf_counter() - started)
+        self.widgets, self.ids = widgets, ids
+
+    def set_radio(self, key: str, label: str) -> None:
+        if key not in self.ids:
+            raise LoadError(f"{self.title}: no widget {key!r} on this step (have {sorted(self.ids)[:12]})")
+        options = list(self.widgets[key].options)
+        if label not in options:
+            raise LoadError(f"{self.title}: {label!r} is not an option of {key}")
+        w = WidgetState(id=self.ids[key])
+        w.string_value = label
+        self.sent[key] = w
+
+    async def go(self, step_label: str, step: str) -> None:
+        self.set_radio("step", step_label)
+        await self.rerun(step)
+
+
+async def visit(base: str, title: str, rng: random.Random, stats: Stats, think: tuple[float, float]) -> None:
+    async def pause():
+        await asyncio.sleep(rng.uniform(*think))
+
+    async with Session(base, title, stats) as s:
+        s.query = f"v=1&profile={rng.choice(PROFILES)}&title={title}"
+        await s.rerun("open")
+        await pause()
+        await s.go("Cost", "to_cost")
+        for key in COST_QUESTIONS:
+            await pause()
+            before = s.query
+            options = list(s.widgets[key].options)
+            current = s.sent[key].string_value if key in s.sent else None
+            s.set_radio(key, rng.choice([o for o in options if o != current]))
+            await s.rerun("answer")
+            if s.query == before:
+                # the answer may equal the profile's: the link then need not change; check the widget
+                if key not in s.widgets:
+                    raise LoadError(f"{title}: {key} vanished after it was changed")
+        await pause()
+        await s.go("Costs", "to_costs")
+        await pause()
+        await s.go("Result", "to_result")
+        await pause()
+        await s.rerun("build_pdf", trigger="build_pdf")
+        pdf = s.widgets.get("dl_pdf")
+        if pdf is None or not getattr(pdf, "url", ""):
+            raise LoadError(f"{title}: no PDF download after Build the PDF summary")
+        started = time.perf_counter()
+        body = await asyncio.to_thread(_get, s.base + pdf.url)
+        stats.latencies["download_pdf"].append(time.perf_counter() - started)
+        if not body.startswith(b"%PDF"):
+            raise LoadError(f"{title}: the PDF download is not a PDF ({body[:20]!r})")
+        # the URL must still say this visit's title and the answers changed above
+        if f"title={title}" not in s.query.split("&"):
+            stats.mixed += 1
+            raise LoadError(f"{title}: the final URL carries another session's values")
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=RUN_TIMEOUT) as r:
+        return r.read()
+
+
+async def user(base: str, uid: int, seed: int, deadline: float, stats: Stats, think, max_visits: int | None) -> None:
+    rng = random.Random(seed * 100_003 + uid)
+    n = 0
+    while time.monotonic() < deadline and (max_visits is None or n < max_visits):
+        title = f"load-{seed}-{uid}-{n}"
+        try:
+            await visit(base, title, rng, stats, think)
+            stats.visits += 1
+        except (LoadError, OSError, asyncio.TimeoutError, websockets.exceptions.WebSocketException) as exc:
+            stats.errors.append(f"{type(exc).__name__}: {exc}"[:300])
+        n += 1
+
+
+class ServerProbe:
+    """CPU and RSS of a server process, read from /proc."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.samples: list[tuple[float, float, int]] = []  # (time, cpu seconds, rss bytes)
+
+    def sample(self) -> tuple[float, float, int]:
+        stat = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        cpu = (int(stat[11]) + int(stat[12])) / self.tick
+        rss = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
+        point = (time.monotonic(), cpu, rss)
+        self.samples.append(point)
+        return point
+
+    async def watch(self, stop: asyncio.Event, every: float = 1.0) -> None:
+        while not stop.is_set():
+            self.sample()
+            try:
+                await asyncio.wait_for(stop.wait(), every)
+            except asyncio.TimeoutError:
+                pass
+
+
+async def run_level(base: str, users: int, duration: float, seed: int, think, pid: int | None, max_visits: int | None = None) -> dict:
+    stats = Stats()
+    probe = ServerProbe(pid) if pid else None
+    stop = asyncio.Event()
+    watcher = None
+    if probe:
+        start = probe.sample()
+        watcher = asyncio.create_task(probe.watch(stop))
+    t0 = time.monotonic()
+    deadline = t0 + duration
+    # stagger the arrivals over the first think interval, as real users do not all click at once
+    async def staggered(uid: int):
+        await asyncio.sleep(random.Random(seed + uid).uniform(0, think[1]))
+        await user(base, uid, seed, deadline, stats, think, max_visits)
+
+    await asyncio.gather(*(staggered(u) for u in range(users)))
+    elapsed = time.monotonic() - t0
+    row: dict = {"users": users, "seconds": round(elapsed, 1), "visits": stats.visits, "errors": len(stats.errors), "mixed_sessions": stats.mixed}
+    runs = stats.all_reruns()
+    row["reruns"] = len(runs)
+    row["reruns_per_s"] = round(len(runs) / elapsed, 2) if elapsed else None
+    for q in (50, 95, 99):
+        v = pct(runs, q)
+        row[f"p{q}_ms"] = round(v * 1000, 1) if v is not None else None
+    row["per_step"] = {
+        s: {f"p{q}_ms": (round(pct(v, q) * 1000, 1) if v else None) for q in (50, 95, 99)} | {"n": len(v)}
+        for s, v in stats.latencies.items()
+    }
+    row["error_samples"] = stats.errors[:5]
+    if probe:
+        stop.set()
+        await watcher
+        end = probe.sample()
+        row["server_cpu_pct"] = round(100 * (end[1] - start[1]) / (end[0] - start[0]), 1)
+        row["rss_start_mb"] = round(start[2] / 2**20, 1)
+        row["rss_peak_mb"] = round(max(s[2] for s in probe.samples) / 2**20, 1)
+        row["rss_end_mb"] = round(end[2] / 2**20, 1)
+    return row
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int | None = None, script: str = "app.py", log: Path | None = None, extra: list[str] | None = None) -> tuple[subprocess.Popen, str]:
+    """Start one Streamlit server on loopback and wait for its health endpoint."""
+    port = port or free_port()
+    out = open(log, "w") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true", *(extra or [])],
+        cwd=ROOT,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            pass
+        time.sleep(0.2)  # polling a server that is starting; not a test wait
+    proc.kill()
+    raise RuntimeError("streamlit did not answer its health endpoint within 90 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+async def settle_rss(probe: ServerProbe, seconds: float) -> float:
+    """RSS in MB after the sessions have closed and the server has had `seconds` to drop them."""
+    await asyncio.sleep(seconds)
+    return round(probe.sample()[2] / 2**20, 1)
+
+
+async def hello_rerun_ms(base: str, runs: int = 20) -> float:
+    """Median rerun of the hello-world app over the same protocol: the same-run baseline."""
+    stats = Stats()
+    async with Session(base, "hello", stats) as s:
+        for _ in range(runs):
+            await s.rerun("open")
+    return round(statistics.median(stats.latencies["open"]) * 1000, 1)
+
+
+def capacity(rows: list[dict]) -> tuple[int | None, float | None]:
+    """The first user count whose p95 passes 2x the single-session p95 (None if none did)."""
+    alone = next((r for r in rows if r["users"] == 1), None)
+    if not alone or not alone["p95_ms"]:
+        return None, None
+    limit = 2 * alone["p95_ms"]
+    for r in sorted(rows, key=lambda r: r["users"]):
+        if r["users"] > 1 and r["p95_ms"] and r["p95_ms"] > limit:
+            return r["users"], limit
+    return None, limit
+
+
+START, END = "<!-- load:start -->", "<!-- load:end -->"
+
+
+def results_section(rows: list[dict], hello_ms: float | None, args) -> str:
+    from datetime import datetime, timezone
+
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    cap, limit = capacity(rows)
+    lines = [
+        START,
+        "## Load at the server (protocol generator, `python -m bench.load`)",
+        "",
+        f"Measured {stamp}, one server process, loopback, {os.cpu_count()} cores; {args.duration:.0f} s per level, "
+        f"think time {args.think} s (seed {args.seed}). Each visit opens a share link, changes three answers, "
+        "visits Costs and Result, builds the PDF and downloads it. Latency runs from the `BackMsg` to "
+        "`script_finished`; the PDF download is a plain HTTP GET and is not counted among the reruns.",
+        "",
+    ]
+    if hello_ms is not None:
+        lines += [f"Same-run baseline: a hello-world app's rerun over the same protocol, median of 20: {hello_ms} ms.", ""]
+    lines += [
+        "| users | visits | reruns/s | p50 ms | p95 ms | p99 ms | errors | mixed sessions | server CPU | RSS start → peak → 5 s after close (MB) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        rss = f"{r.get('rss_start_mb')} → {r.get('rss_peak_mb')} → {r.get('rss_after_close_mb')}" if "rss_start_mb" in r else "—"
+        cpu = f"{r['server_cpu_pct']} %" if "server_cpu_pct" in r else "—"
+        lines.append(f"| {r['users']} | {r['visits']} | {r['reruns_per_s']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['errors']} | {r['mixed_sessions']} | {cpu} | {rss} |")
+    lines.append("")
+    if limit is None:
+        lines.append("Capacity: not found (no single-session level was run).")
+    elif cap is None:
+        lines.append(f"Capacity: above {max(r['users'] for r in rows)} users; no level's p95 passed 2× the single session ({limit:.1f} ms).")
+    else:
+        lines.append(f"**Capacity: {cap} users**, the first level whose p95 passed 2× the single session ({limit:.1f} ms).")
+    alone = next((r for r in rows if r["users"] == 1), None)
+    if alone:
+        lines += ["", "Per step, one session alone (p50 / p95 ms): " + "; ".join(
+            f"{k} {v['p50_ms']} / {v['p95_ms']}" for k, v in alone["per_step"].items() if v["n"])]
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def write_results(section: str, path: Path = ROOT / "bench" / "RESULTS.md") -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + section.rstrip("\n") + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
+    p.add_argument("--url", help="a running server; without it the generator starts one on a free loopback port")
+    p.add_argument("--pid", type=int, help="the running server's PID, for CPU and RSS")
+    p.add_argument("--users", default="1,25,50,100", help="comma-separated user counts, run one after another")
+    p.add_argument("--duration", type=float, default=60, help="seconds per level")
+    p.add_argument("--think", default="2,5", help="think time range in seconds")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--max-visits", type=int, default=None, help="stop each user after this many visits")
+    p.add_argument("--json", type=Path, help="write the rows here")
+    p.add_argument("--results", action="store_true", help="write the table into bench/RESULTS.md, with a hello-world baseline from the same run")
+    args = p.parse_args(argv)
+    try:
+        levels = [int(x) for x in args.users.split(",")]
+        lo, hi = (float(x) for x in args.think.split(","))
+    except ValueError:
+        print("--users takes integers such as 1,25,50 and --think two numbers such as 2,5", file=sys.stderr)
+        return 2
+    proc = None
+    base, pid = args.url, args.pid
+    if not base:
+        proc, base = start_server()
+        pid = proc.pid
+    rows = []
+    hello_ms = None
+    try:
+        if args.results:
+            hproc, hbase = start_server(script="bench/hello.py")
+            try:
+                hello_ms = asyncio.run(hello_rerun_ms(hbase))
+            finally:
+                stop_server(hproc)
+        for n in levels:
+            row = asyncio.run(run_level(base, n, args.duration, args.seed, (lo, hi), pid, args.max_visits))
+            if pid:
+                row["rss_after_close_mb"] = asyncio.run(settle_rss(ServerProbe(pid), 5))
+            rows.append(row)
+            print(json.dumps({k: v for k, v in row.items() if k != "per_step"}), flush=True)
+    finally:
+        if proc:
+            stop_server(proc)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    if args.results:
+        section = results_section(rows, hello_ms, args)
+        write_results(section)
+        print(section)
+    return 1 if any(r["errors"] or r["mixed_sessions"] for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

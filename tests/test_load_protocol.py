@@ -1,0 +1,72 @@
+"""The short protocol-level load test that CI runs (issue 13): 20 simulated users speak Streamlit's
+websocket protocol to one server for 60 s, from a share link to the PDF download. It fails on any
+error or on any session that sees another session's values. Timing figures belong to `make bench`."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bench.load import ServerProbe, run_level, start_server, stop_server
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def server():
+    log = ROOT / "test-artifacts"
+    log.mkdir(exist_ok=True)
+    proc, base = start_server(log=log / "server-protocol-load.log")
+    yield proc, base
+    stop_server(proc)
+
+
+def test_twenty_protocol_users_for_a_minute_see_no_error_and_no_other_session(server):
+    proc, base = server
+    row = asyncio.run(run_level(base, users=20, duration=60, seed=13, think=(2.0, 5.0), pid=proc.pid, max_visits=3))
+    assert row["errors"] == 0, row["error_samples"]
+    assert row["mixed_sessions"] == 0
+    # every user finished at least one whole visit, and every step of the scenario was measured
+    assert row["visits"] >= 20
+    for step, figures in row["per_step"].items():
+        assert figures["n"] >= 20, (step, figures)
+    assert row["server_cpu_pct"] > 0
+
+
+def test_a_session_that_sees_a_foreign_title_counts_as_mixed(server):
+    """The mixing detector itself can fail: a visit whose URL names another title is caught."""
+    from bench import load
+
+    proc, base = server
+    stats = load.Stats()
+
+    async def one():
+        async with load.Session(base, "mine", stats) as s:
+            s.query = "v=1&profile=prototype&title=someone-else"
+            await s.rerun("open")
+            await s.go("Cost", "to_cost")  # the app rewrites the URL here, and the title is not ours
+
+    with pytest.raises(load.LoadError, match="another session"):
+        asyncio.run(one())
+    assert stats.mixed == 1
+
+
+def test_capacity_is_the_first_level_whose_p95_passes_twice_one_session():
+    from bench.load import capacity
+
+    rows = [{"users": 1, "p95_ms": 100.0}, {"users": 10, "p95_ms": 150.0}, {"users": 25, "p95_ms": 201.0}, {"users": 50, "p95_ms": 900.0}]
+    assert capacity(rows) == (25, 200.0)
+    assert capacity(rows[:2]) == (None, 200.0)
+    assert capacity(rows[1:]) == (None, None)
+
+
+def test_the_load_section_replaces_itself_and_keeps_the_rest(tmp_path):
+    from bench.load import END, START, write_results
+
+    path = tmp_path / "RESULTS.md"
+    path.write_text("# Benchmark results\n\n| figure |\n")
+    write_results(f"{START}\nfirst\n{END}\n", path)
+    write_results(f"{START}\nsecond\n{END}\n", path)
+    text = path.read_text()
+    assert "| figure |" in text and "second" in text and "first" not in text
+    assert text.count(START) == 1
