@@ -28,4 +28,4 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
-	$(PY) -m bench.load --users 1,10,25,50,100 --duration 60 --results
+	$(PY) -m bench.load --users 1,10,25,50,100 --duration 60 --settle 140 --results

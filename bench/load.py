@@ -88,7 +88,9 @@ class Session:
 
     async def __aenter__(self):
         ws_url = self.base.replace("http://", "ws://").replace("https://", "wss://") + "/_stcore/stream"
-        self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=30)
+        # no protocol-level pings: a browser never sends them, and a client ping that times out while
+        # the server is saturated would count the client's own rule as the server's error
+        self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=30, ping_interval=None)
         return self
 
     async def __aexit__(self, *exc):
@@ -364,7 +366,9 @@ def results_section(rows: list[dict], hello_ms: float | None, args) -> str:
         f"Measured {stamp}, one server process, loopback, {os.cpu_count()} cores; {args.duration:.0f} s per level, "
         f"think time {args.think} s (seed {args.seed}). Each visit opens a share link, changes three answers, "
         "visits Costs and Result, builds the PDF and downloads it. Latency runs from the `BackMsg` to "
-        "`script_finished`; the PDF download is a plain HTTP GET and is not counted among the reruns.",
+        "`script_finished`; the PDF download is a plain HTTP GET and is not counted among the reruns. "
+        "One untimed visit warms the server first. A level ends when its users finish the visit under way "
+        "at the deadline, so a saturated level runs longer than its nominal time.",
         "",
     ]
     if hello_ms is not None:
@@ -377,6 +381,10 @@ def results_section(rows: list[dict], hello_ms: float | None, args) -> str:
         rss = f"{r.get('rss_start_mb')} → {r.get('rss_peak_mb')} → {r.get('rss_after_close_mb')}" if "rss_start_mb" in r else "—"
         cpu = f"{r['server_cpu_pct']} %" if "server_cpu_pct" in r else "—"
         lines.append(f"| {r['users']} | {r['visits']} | {r['reruns_per_s']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['errors']} | {r['mixed_sessions']} | {cpu} | {rss} |")
+    last = rows[-1] if rows else {}
+    if "rss_after_ttl_mb" in last:
+        lines += ["", f"RSS {args.settle:.0f} s after the last sessions closed (past Streamlit's 120 s session TTL): "
+                  f"{last['rss_after_ttl_mb']} MB, against {rows[0].get('rss_start_mb')} MB when the first level started."]
     lines.append("")
     if limit is None:
         lines.append("Capacity: not found (no single-session level was run).")
@@ -412,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--max-visits", type=int, default=None, help="stop each user after this many visits")
     p.add_argument("--json", type=Path, help="write the rows here")
+    p.add_argument("--settle", type=float, default=0, help="after the last level, wait this many seconds (past the session TTL) and read RSS again")
     p.add_argument("--results", action="store_true", help="write the table into bench/RESULTS.md, with a hello-world baseline from the same run")
     args = p.parse_args(argv)
     try:
@@ -434,12 +443,19 @@ def main(argv: list[str] | None = None) -> int:
                 hello_ms = asyncio.run(hello_rerun_ms(hbase))
             finally:
                 stop_server(hproc)
+        if levels:
+            # one untimed visit first, so that the first level does not carry the server's cold start
+            asyncio.run(visit(base, f"warmup-{args.seed}", random.Random(args.seed), Stats(), (0.0, 0.0)))
         for n in levels:
             row = asyncio.run(run_level(base, n, args.duration, args.seed, (lo, hi), pid, args.max_visits))
             if pid:
                 row["rss_after_close_mb"] = asyncio.run(settle_rss(ServerProbe(pid), 5))
             rows.append(row)
             print(json.dumps({k: v for k, v in row.items() if k != "per_step"}), flush=True)
+        if pid and args.settle and rows:
+            # closed sessions linger for server.disconnectedSessionTTL (120 s by default); after it,
+            # RSS should come back near where the first level started, or something leaks per session
+            rows[-1]["rss_after_ttl_mb"] = asyncio.run(settle_rss(ServerProbe(pid), args.settle))
     finally:
         if proc:
             stop_server(proc)
