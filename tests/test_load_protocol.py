@@ -5,11 +5,32 @@ error or on any session that sees another session's values. Timing figures belon
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
 from bench.load import ServerProbe, run_level, start_server, stop_server
 from tests.conftest import ROOT
+
+
+def run_async(coro_fn, timeout: float = 600):
+    """Run a coroutine in a thread of its own: the browser tests' sync Playwright leaves an event
+    loop running on the main thread when they run first, and asyncio.run refuses to nest."""
+    box: dict = {}
+
+    def work() -> None:
+        try:
+            box["value"] = asyncio.run(coro_fn())
+        except BaseException as e:  # re-raised in the test's thread
+            box["error"] = e
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if "error" in box:
+        raise box["error"]
+    assert "value" in box, f"the coroutine did not finish within {timeout} s"
+    return box["value"]
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +44,7 @@ def server():
 
 def test_twenty_protocol_users_for_a_minute_see_no_error_and_no_other_session(server):
     proc, base = server
-    row = asyncio.run(run_level(base, users=20, duration=60, seed=13, think=(2.0, 5.0), pid=proc.pid, max_visits=3))
+    row = run_async(lambda: run_level(base, users=20, duration=60, seed=13, think=(2.0, 5.0), pid=proc.pid, max_visits=3))
     assert row["errors"] == 0, row["error_samples"]
     assert row["mixed_sessions"] == 0
     # every user finished at least one whole visit, and every step of the scenario was measured
@@ -47,7 +68,7 @@ def test_a_session_that_sees_a_foreign_title_counts_as_mixed(server):
             await s.go("Cost", "to_cost")  # the app rewrites the URL here, and the title is not ours
 
     with pytest.raises(load.LoadError, match="another session"):
-        asyncio.run(one())
+        run_async(one)
     assert stats.mixed == 1
 
 
