@@ -289,7 +289,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int | None = None, script: str = "app.py", log: Path | None = None, extra: list[str] | None = None) -> tuple[subprocess.Popen, str]:
+def start_server(port: int | None = None, script: str = "app.py", log: Path | None = None, extra: list[str] | None = None, timeout: float = 90) -> tuple[subprocess.Popen, str]:
     """Start one Streamlit server on loopback and wait for its health endpoint."""
     port = port or free_port()
     out = open(log, "w") if log else subprocess.DEVNULL
@@ -300,19 +300,21 @@ def start_server(port: int | None = None, script: str = "app.py", log: Path | No
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+            raise RuntimeError(f"streamlit exited with {proc.returncode}" + (f"; see {log}" if log else ""))
         try:
             with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
                 if r.status == 200:
                     return proc, base
         except OSError:
-            pass
-        time.sleep(0.2)  # polling a server that is starting; not a test wait
+            try:  # wait for the server to exit (a failure) for at most 0.3 s, then ask its health again
+                proc.wait(timeout=0.3)
+            except subprocess.TimeoutExpired:
+                pass
     proc.kill()
-    raise RuntimeError("streamlit did not answer its health endpoint within 90 s")
+    raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout} s")
 
 
 def stop_server(proc: subprocess.Popen) -> None:

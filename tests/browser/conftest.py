@@ -6,13 +6,11 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench import load
 from tests.conftest import ROOT
 
 CHROMIUM = os.environ.get("GRID_CHROMIUM", "/usr/bin/chromium")
@@ -44,38 +42,14 @@ def free_port() -> int:
 
 
 def start_server(script: str = "app.py", timeout: float = 90) -> tuple[subprocess.Popen, str]:
+    """One Streamlit server on a free loopback port (the same starter as the load generator's), its
+    log kept as an artifact. Returns the process and the base URL with a trailing slash."""
     port = free_port()
-    log = open(ARTIFACTS / f"server-{Path(script).stem}-{port}.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log.name}")
-        try:
-            with urllib.request.urlopen(url + "_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            try:  # wait for the server to exit (a failure) for at most 0.3 s, then ask its health again
-                proc.wait(timeout=0.3)
-            except subprocess.TimeoutExpired:
-                pass
-    proc.terminate()
-    raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout} s")
+    proc, base = load.start_server(port=port, script=script, log=ARTIFACTS / f"server-{Path(script).stem}-{port}.log", timeout=timeout)
+    return proc, base + "/"
 
 
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+stop_server = load.stop_server
 
 
 @pytest.fixture(scope="session")
