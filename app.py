@@ -1,5 +1,12 @@
 """Entry point: declares the pages and runs the chosen one. No logic lives here."""
 
+# numpy, pandas and plotly are imported here, whole, before any page runs. Streamlit imports them
+# lazily, and plotly looks numpy up in sys.modules without importing it: when a fresh server's first
+# sessions arrive together, one script thread could see another thread's half-imported numpy and
+# fail (seen under load). A plain import waits on the module's import lock until it is complete.
+import numpy  # noqa: F401
+import pandas  # noqa: F401
+import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
 from app_pages import ui

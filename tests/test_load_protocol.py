@@ -91,3 +91,33 @@ def test_the_load_section_replaces_itself_and_keeps_the_rest(tmp_path):
     text = path.read_text()
     assert "| figure |" in text and "second" in text and "first" not in text
     assert text.count(START) == 1
+
+
+def test_a_cold_server_serves_many_sessions_that_reach_the_costs_step_at_once():
+    """The first sessions of a fresh process import numpy, pandas and plotly on several script
+    threads at once. plotly looks numpy up in sys.modules without importing it, so a half-imported
+    numpy made the Costs step fail for some users (seen in CI). Every session must succeed."""
+    from bench import load
+
+    log = ROOT / "test-artifacts"
+    log.mkdir(exist_ok=True)
+    proc, base = start_server(log=log / "server-cold-start.log")
+    stats = load.Stats()
+
+    async def one(i: int):
+        async with load.Session(base, f"cold-{i}", stats) as s:
+            s.query = f"v=1&profile=prototype&title=cold-{i}"
+            await s.rerun("open")
+            await s.go("Costs", "to_costs")
+            await s.go("Result", "to_result")
+
+    async def crowd():
+        return await asyncio.gather(*(one(i) for i in range(16)), return_exceptions=True)
+
+    try:
+        outcomes = run_async(crowd)
+    finally:
+        stop_server(proc)
+    failures = [repr(o)[:300] for o in outcomes if isinstance(o, BaseException)]
+    assert failures == []
+    assert len(stats.latencies["to_costs"]) == 16
