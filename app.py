@@ -34,3 +34,5 @@ except InvalidData as e:  # a broken data file: one clear panel, never a traceba
         + "\n\nRun `python -m grid catalog check` to see every problem. Your answers are kept in the link.",
         icon=":material/error:",
     )
+finally:
+    ui.end_run()  # callbacks run between runs and must read the session afresh

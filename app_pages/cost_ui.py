@@ -189,6 +189,7 @@ def chart(a: Assessment) -> go.Figure:
         margin={"l": 60, "r": 20, "t": 30, "b": 50},
         legend={"orientation": "h", "y": -0.2},
         title={"text": "Monthly cost against daily volume", "font": {"size": 14}},
+        template=go.layout.Template(),  # Streamlit's client themes the chart; see result_ui.radar_figure
     )
     return fig
 

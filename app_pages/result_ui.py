@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -17,7 +19,7 @@ def radar(result: Result) -> go.Figure:
     return radar_figure(tuple(result.axes[a] for a in AXIS_IDS))
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
+@functools.lru_cache(maxsize=512)
 def radar_figure(axes: tuple) -> go.Figure:
     """The radar for one set of axis leans. Cached: plotly validates a polar layout slowly, and
     most reruns of the result page (a title typed, a PDF built) leave the axes unchanged.
@@ -68,6 +70,9 @@ def radar_figure(axes: tuple) -> go.Figure:
         legend={"orientation": "h", "y": -0.08},
         height=420,
         title={"text": "Lean per axis (centre: closed, edge: open)", "font": {"size": 14}},
+        # Streamlit's client applies its own theme; the server-side copy of that theme is three
+        # quarters of this figure's JSON, copied and serialised again on every rerun
+        template=go.layout.Template(),
     )
     return fig
 

@@ -5,6 +5,7 @@ every run. Also the assessment of the current state, computed once per input set
 from __future__ import annotations
 
 from datetime import date
+import functools
 import streamlit as st
 
 from app_pages.md import md_escape
@@ -54,19 +55,45 @@ def today() -> date:
     return date.today()
 
 
+RUN_MEMO = "_run_memo"
+
+
 def init_state() -> None:
     """Set defaults once, and keep every answer alive while its widget is not on screen.
 
     Streamlit drops a widget's state when the widget is not rendered in a run; re-assigning the
-    keys at the top of each run keeps answers from steps the user is not looking at.
+    keys at the top of each run keeps answers from steps the user is not looking at. Runs once per
+    script run (the pages call it too, for when they run on their own); ``end_run`` closes the run.
     """
     ss = st.session_state
+    if RUN_MEMO in ss:
+        return
+    ss[RUN_MEMO] = {}  # what this run has read from the session, read once (see ``_once``)
     ss.setdefault("step", "start")
     ss.setdefault(OVERRIDES, {})
     ss.setdefault("profile", None)
     for key in (*input_keys(), "step"):  # the step too, so that it survives a visit to another page
         if key in ss:
             ss[key] = ss[key]
+
+
+def end_run() -> None:
+    """Forget this run's reads. Callbacks run before the next script run, and they must read the
+    session afresh; so must the next run."""
+    st.session_state.pop(RUN_MEMO, None)
+
+
+def _once(name: str, read):
+    """The value of ``read()`` for the rest of this script run. Inside a run, the inputs change
+    only through ``apply_state`` (which forgets the reads); widget callbacks run between runs,
+    where nothing is remembered. Each session-state read costs a lock and a lookup, and a result
+    page asked for the same answers a dozen times per run."""
+    memo = st.session_state.get(RUN_MEMO)
+    if memo is None:
+        return read()
+    if name not in memo:
+        memo[name] = read()
+    return memo[name]
 
 
 #: One widget key per cost input, derived from the cost model's own fields.
@@ -82,6 +109,10 @@ def input_keys() -> list[str]:
 
 def cost_inputs() -> CostInputs:
     """The cost inputs the user set (empty widgets mean: use the default)."""
+    return _once("cost_inputs", _read_cost_inputs)
+
+
+def _read_cost_inputs() -> CostInputs:
     values: dict = {}
     for key in COST_KEYS:
         v = st.session_state.get(key)
@@ -99,6 +130,10 @@ TEXT_KEYS = ("title", "notes", "revisit")
 
 def current_state() -> AnswerFile:
     """Everything the user entered, as one saved-assessment object (what links and files hold)."""
+    return _once("current_state", _read_current_state)  # frozen: callers only read it
+
+
+def _read_current_state() -> AnswerFile:
     ss = st.session_state
     return AnswerFile(
         profile=ss.get("profile"),
@@ -114,6 +149,8 @@ def current_state() -> AnswerFile:
 def apply_state(state: AnswerFile) -> None:
     """Replace everything the user entered with a state from a link or a file."""
     ss = st.session_state
+    if RUN_MEMO in ss:
+        ss[RUN_MEMO] = {}
     q = questionnaire()
     for question in q.questions:
         ss[f"q_{question.id}"] = state.answers.get(question.id)
@@ -186,6 +223,10 @@ def share_url() -> str:
 
 def answers() -> dict[str, str]:
     """The current answers, question id -> option id, from the ``q_<id>`` widget keys."""
+    return dict(_once("answers", _read_answers))
+
+
+def _read_answers() -> dict[str, str]:
     ss = st.session_state
     out = {}
     for q in questionnaire().questions:
@@ -199,18 +240,34 @@ def checklist_overrides() -> dict[str, str]:
     return dict(st.session_state.get(OVERRIDES, {}))
 
 
+class _Unhashed:
+    """Carries the cost inputs into the cache beside their key: equal to any other, so that only
+    ``key`` (which holds the same inputs as a tuple) decides a hit."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other):
+        return isinstance(other, _Unhashed)
+
+    def __hash__(self):
+        return 0
+
+
 def current_assessment() -> Assessment:
     costs = cost_inputs()
     key = (tuple(answers().items()), tuple(checklist_overrides().items()), tuple(sorted(costs.nonempty().items())), today())
-    return _assessment(key, costs)
+    return _assessment(key, _Unhashed(costs))
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@functools.lru_cache(maxsize=256)
 def _assessment(key: tuple, _costs: "object") -> Assessment:
     """assess() is a pure function of the answers, checklist, costs and date (all in ``key``);
     reruns that change nothing else (a title typed, a PDF built) reuse its immutable result."""
     answers_, checklist_, _, day = key
-    return assess(dict(answers_), dict(checklist_), _costs, today=day, questionnaire=questionnaire(), catalog=catalog())  # type: ignore[arg-type]
+    return assess(dict(answers_), dict(checklist_), _costs.value, today=day, questionnaire=questionnaire(), catalog=catalog())  # type: ignore[arg-type]
 
 
 # ----------------------------------------------------------------------------- callbacks on state

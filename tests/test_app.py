@@ -26,6 +26,26 @@ def markdown_text(at):
     return "\n".join(m.value for m in at.markdown)
 
 
+def open_tab(at, label):
+    """Open one of the result's tabs, as a click does: only the open tab is drawn."""
+    at.session_state["result_tab"] = label
+    at.run()
+    assert not at.exception
+    return at
+
+
+def result_text(at):
+    """The markdown of every result tab, each opened in turn, then back on the first."""
+    from app_pages.flow import RESULT_TABS
+
+    parts = []
+    for label in RESULT_TABS:
+        open_tab(at, label)
+        parts += [markdown_text(at), *(i.value for i in at.info)]
+    open_tab(at, RESULT_TABS[0])
+    return "\n".join(parts)
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_without_error(page):
     at = new_app().run()
@@ -55,12 +75,12 @@ def test_newcomer_walks_from_a_profile_to_the_result():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Recommendation"] == "Open weights" and metrics["Confidence"] == "High"
     assert len(at.get("plotly_chart")) == 1
-    text = markdown_text(at)
+    text = result_text(at)
     assert "Regulated data often may not leave your network" in text  # a reason
     assert "You confirmed no item as a firm yes, so the axes decide." in text
     assert "**Bought from your own GPUs.**" in text
     assert "| Closed model, vendor's API | ruled out | Data may not leave your own cloud" in text  # forbidden, with its reason
-    assert any("Hard constraint — data_boundary: own_cloud_only" in i.value for i in at.info)
+    assert "Hard constraint — data_boundary: own_cloud_only" in text
 
 
 def test_answering_by_question_keys_reaches_a_closed_result():
@@ -77,7 +97,7 @@ def test_answering_by_question_keys_reaches_a_closed_result():
     go(at, "result")
     assert at.subheader[0].value == "A closed model through a managed API"
     assert {m.label: m.value for m in at.metric}["Confidence"] == "Low"
-    assert any("Unanswered (11)" in i.value for i in at.info)
+    assert "Unanswered (11)" in result_text(at)
 
 
 def test_answers_survive_jumping_between_steps():
@@ -109,7 +129,7 @@ def test_checklist_suggests_and_the_user_overrides():
     go(at, "result")
     # your confirmed yes decides: closed, softened to hybrid because the axes pull strongly open
     assert at.subheader[0].value.startswith("Hybrid")
-    assert "You confirmed **Must you ship within weeks, with no ML platform team?**" in markdown_text(at)
+    assert "You confirmed **Must you ship within weeks, with no ML platform team?**" in result_text(at)
     go(at, "checklist")
     assert at.radio(key="c_ship_fast_no_platform").value == "yes"  # the override is kept
     at.button(key="reset_checklist").click().run()
@@ -154,7 +174,7 @@ def test_result_lists_what_would_flip_it():
     at.selectbox(key="start_profile").set_value("prototype").run()
     at.button(key="use_profile").click().run()
     go(at, "result")
-    text = markdown_text(at)
+    text = result_text(at)
     assert "| If | were | the result would be | kind |" in text
     assert "| Where may prompts and outputs go? | Air\\-gapped, no outside connection | Open weights: gpt\\-oss" in text
 
@@ -278,7 +298,7 @@ def test_result_page_shows_the_shortlist_and_the_exclusions():
     at.selectbox(key="start_profile").set_value("hybrid_router").run()
     at.button(key="use_profile").click().run()
     go(at, "result")
-    text = markdown_text(at)
+    text = result_text(at)
     assert text.count("| Model | Terms | Tier | Input $/M | Output $/M |") == 2  # volume and frontier sides
     assert "Volume side" in text and "Frontier side" in text
     assert "| Model | Side | Why it is excluded |" in text and "Cohere Labs Command A" in text
@@ -347,7 +367,7 @@ def test_result_reasons_cite_the_cost_at_your_volume():
     at.selectbox(key="start_profile").set_value("hybrid_router").run()
     at.button(key="use_profile").click().run()
     go(at, "result")
-    text = markdown_text(at)
+    text = result_text(at)
     assert "Cost at your volume" in text and "At 30 million tokens a day, gpt\\-oss\\-120b from Amazon Bedrock costs $240 a month" in text
     assert "| Option | USD a month | How, or why it is ruled out |" in text
     assert "| Open weights, rented \\(cheapest allowed\\) | $240 |" in text  # the reason's figure is the table's figure
@@ -368,7 +388,8 @@ def test_a_link_restores_answers_checklist_costs_and_step():
     assert at.session_state["q_task_difficulty"] == "frontier" and at.session_state["q_daily_tokens"] == "10m_to_100m"
     assert at.session_state["checklist_overrides"] == {"need_frontier": "no", "mix": "yes"}  # the profile's confirmed mix, and the link's answer
     assert at.session_state["cost_tokens_per_day"] == 50_000_000
-    assert at.text_input(key="title").value == "Router review"
+    assert at.session_state["title"] == "Router review"
+    assert open_tab(at, "Share and export").text_input(key="title").value == "Router review"
     assert not at.warning  # nothing wrong with it
 
 
@@ -387,7 +408,7 @@ def test_a_tampered_link_warns_loads_the_rest_and_injects_nothing():
     assert "Dropped daily\\_tokens=lots" in warning
     assert "\\<img src=x onerror=alert\\(1\\)\\>" in warning  # escaped: shown as text
     assert at.session_state["q_modality"] == "multimodal"
-    assert at.text_input(key="title").value == "<script>alert(1)</script>"  # kept as text in a text field
+    assert open_tab(at, "Share and export").text_input(key="title").value == "<script>alert(1)</script>"  # kept as text in a text field
     at.button(key="dismiss_link").click().run()
     assert not at.warning
 
@@ -403,6 +424,7 @@ def test_an_over_long_link_is_refused_and_the_page_still_works():
 
 def test_share_panel_shows_the_link_and_builds_the_pdf():
     at = app_with_link({"v": "1", "profile": "ship_fast", "step": "result"})
+    open_tab(at, "Share and export")
     at.text_input(key="title").input("Ship the chat assistant").run()
     code = next(c.value for c in at.code if "v=1" in c.value)
     assert "profile=ship_fast" in code and "title=Ship%20the%20chat%20assistant" in code and "step=result" in code
@@ -423,6 +445,13 @@ def test_the_result_opens_with_a_summary_and_the_rest_in_tabs():
     assert "**Bought from xAI API \\(SpaceXAI\\) \\+ Amazon Bedrock.**" in text
     assert "**The three strongest reasons**" in text and "**What would change it**" in text
     assert [t.label for t in at.tabs] == ["Reasons", "Options and costs", "Checklist", "Constraints", "What would change this", "Shortlist", "Answers", "Share and export"]
+    # only the open tab is drawn: the radar and reasons now, the share panel once its tab is opened
+    assert "#### Why" in text and len(at.get("plotly_chart")) == 1
+    assert "title" not in [w.key for w in at.text_input] and "| Model | Side | Why it is excluded |" not in text
+    open_tab(at, "Share and export")
+    assert "title" in [w.key for w in at.text_input] and not at.get("plotly_chart") and "#### Why" not in markdown_text(at)
+    # the summary stays on every tab
+    assert "**The three strongest reasons**" in markdown_text(at)
 
 
 def test_suggested_checklist_answers_are_confirmed_in_one_click_from_the_result():
@@ -430,11 +459,11 @@ def test_suggested_checklist_answers_are_confirmed_in_one_click_from_the_result(
     go(at, "control")
     at.radio(key="q_data_boundary").set_value("air_gapped").run()
     go(at, "result")
-    assert "suggested from your answers" in markdown_text(at)
+    assert "suggested from your answers" in markdown_text(open_tab(at, "Checklist"))
     assert at.session_state["checklist_overrides"] == {}
     at.button(key="confirm_suggestions").click().run()
     assert at.session_state["checklist_overrides"]["data_must_stay"] == "yes"
-    assert "You confirmed **Must the data stay inside your own network?**" in markdown_text(at)
+    assert "You confirmed **Must the data stay inside your own network?**" in result_text(at)
 
 
 def test_the_uploader_states_the_real_limit():
