@@ -10,7 +10,7 @@ import streamlit as st
 from app_pages import ui
 from grid.assessment import Assessment, option_curves
 from grid.cost import RANGE_MAX, RANGE_MIN, CostInputs, CostReport, load_cost_data
-from grid.options import money, value_text
+from grid.options import money, tokens_short, value_text
 
 # field, label, help, (min, max, step), format
 NUMBER_INPUTS: list[tuple[str, str, str, tuple[float, float, float], str]] = [
@@ -175,7 +175,7 @@ def chart(a: Assessment) -> go.Figure:
                             y=[y],
                             mode="markers+text",
                             marker={"size": 11, "color": "#111", "symbol": "diamond"},
-                            text=[f"{label}: {value / 1e6:,.1f}M/day"],
+                            text=[f"{label}: {tokens_short(value)}/day"],
                             textposition="top left",
                             name=label,
                             showlegend=False,

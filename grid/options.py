@@ -330,6 +330,14 @@ def value_text(v: Any) -> str:
     return str(v)
 
 
+def tokens_short(tokens: float) -> str:
+    """A daily volume in two significant figures, for chart labels: 420M, 4.9B, 850k."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if tokens >= size:
+            return f"{float(f'{tokens / size:.2g}'):g}{suffix}"
+    return f"{tokens:.0f}"
+
+
 def volume_words(tokens: float) -> str:
     for size, word in ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
         if tokens >= size:

@@ -35,7 +35,7 @@ from grid.assessment import Assessment, lifecycle_warnings, option_curves
 from grid.catalog import Catalog
 from grid.cost import RANGE_MAX, RANGE_MIN
 from grid.engine import REC_LABEL
-from grid.options import money, value_text
+from grid.options import money, tokens_short, value_text
 from grid.licensing import license_clauses
 from grid.questionnaire import AXIS_IDS, Questionnaire
 
@@ -514,7 +514,7 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
     story.append(p("Cost", s["h1"]))
     if a.costs is not None:
         rows_c = option_curves(answers, cost_inputs, today=today, revisit=a.revisit, questionnaire=q, catalog=catalog, cost_data=cost_data, points=61)
-        be = [(v, f"break-even {v / 1e6:,.1f}M/day") for v in (a.costs.break_even_tokens_per_day,) if v]
+        be = [(v, f"break-even {tokens_short(v)}/day") for v in (a.costs.break_even_tokens_per_day,) if v]
         story.append(cost_drawing(rows_c, a.costs.tokens_per_day, be))
         rows = [["Option", "USD a month", "Model, seller and how"]]
         for o in a.costs.options():

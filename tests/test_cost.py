@@ -314,3 +314,20 @@ def test_answers_file_with_bad_cost_input_is_refused(tmp_path):
     f.write_text("costs:\n  closed_model: gpt-7\n")
     code, out, err = run("recommend", str(f))
     assert code == 2 and "unknown closed model 'gpt-7'" in err
+
+
+@pytest.mark.parametrize("tokens, text", [(422_500_000, "420M"), (4_869_000_000, "4.9B"), (1_500_000, "1.5M"), (850_000, "850k"), (10_000_000, "10M"), (999, "999")])
+def test_chart_labels_give_volumes_in_two_significant_figures(tokens, text):
+    from grid.options import tokens_short
+
+    assert tokens_short(tokens) == text
+
+
+@given(st.floats(min_value=1_000, max_value=1e12))
+def test_a_short_volume_is_within_five_percent_of_the_volume(tokens):
+    from grid.options import tokens_short
+
+    text = tokens_short(tokens)
+    scale = {"k": 1e3, "M": 1e6, "B": 1e9}[text[-1]]
+    assert abs(float(text[:-1]) * scale - tokens) <= 0.05 * tokens
+    assert "," not in text and len(text) <= 5
