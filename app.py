@@ -9,8 +9,10 @@ import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
-from app_pages import ui
+from app_pages import tcp, ui
 from grid.errors import InvalidData
+
+tcp.no_delay()  # small writes leave at once (see app_pages/tcp.py); once per process
 
 st.set_page_config(page_title="Open / closed LLM decision grid", page_icon=":material/balance:", layout="wide")
 
@@ -35,4 +37,4 @@ except InvalidData as e:  # a broken data file: one clear panel, never a traceba
         icon=":material/error:",
     )
 finally:
-    ui.end_run()  # callbacks run between runs and must read the session afresh
+    ui.end_run(f"{page.title}/{st.session_state.get('step')}")  # callbacks run between runs and must read the session afresh

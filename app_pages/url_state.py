@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 import functools
+import gc
+import threading
 import streamlit as st
 
+from app_pages import link_guard
 from app_pages.md import md_escape
 from grid.answers import AnswerFile
 from grid.assessment import Assessment, assess
@@ -77,10 +80,37 @@ def init_state() -> None:
             ss[key] = ss[key]
 
 
-def end_run() -> None:
+def end_run(view: str = "") -> None:
     """Forget this run's reads. Callbacks run before the next script run, and they must read the
-    session afresh; so must the next run."""
+    session afresh; so must the next run. The first run of each view also freezes what the
+    process has built so far (see ``freeze_once``)."""
     st.session_state.pop(RUN_MEMO, None)
+    freeze_once(view)
+
+
+_FROZEN_VIEWS: set[str] = set()
+_FREEZE_LOCK = threading.Lock()
+
+
+def freeze_once(view: str) -> None:
+    """After the first run of each view (a page and its step), collect garbage once and move every
+    object that survives into the collector's permanent generation (``gc.freeze``).
+
+    Streamlit runs a full collection after every script run (``runner.postScriptGC``). In this
+    process that walks about 140,000 long-lived objects (pandas, plotly's validators, the catalog)
+    and took 200-300 ms each time, holding the interpreter lock while every other session waited.
+    Frozen objects are not walked, so the collection after each run only sees what runs create.
+    A view's first run builds its lasting objects (a page's imports, a chart type's validators);
+    freezing after it, once per view, keeps them out of later collections. Garbage is collected
+    before each freeze, so nothing collectable is frozen."""
+    if view in _FROZEN_VIEWS:
+        return
+    with _FREEZE_LOCK:
+        if view in _FROZEN_VIEWS:
+            return
+        gc.collect()
+        gc.freeze()
+        _FROZEN_VIEWS.add(view)
 
 
 def _once(name: str, read):
@@ -171,26 +201,30 @@ def apply_state(state: AnswerFile) -> None:
 def sync_url() -> None:
     """The one sync point between the URL and the session: read the link when the session starts
     and whenever the URL is no longer the one this app last wrote (the browser's Back or Forward
-    button, or an edited address), then write the current state back on every run."""
+    button, or an edited address), then write the current state back on every run. A link with
+    more parameters than Streamlit passes on arrives whole through ``link_guard``."""
     ss = st.session_state
     q = questionnaire()
     params = st.query_params.to_dict()
-    moved = "_written" in ss and params != ss["_written"] and params.get("v") is not None
+    moved = "_written" in ss and params != ss["_written"] and (params.get("v") is not None or link_guard.dropped(params))
+    recheck = False
     if "_link_read" not in ss or moved:
         ss["_link_read"] = True
         if params:
-            reading = read_link(params, q, profiles(), catalog(), load_cost_data(), steps=steps())
+            reading = link_guard.read_params(params, lambda query: read_link(query, q, profiles(), catalog(), load_cost_data(), steps=steps()))
             ss["_link_messages"] = reading.messages()
             ss["_link_refused"] = bool(reading.refused)
             if not reading.refused:
                 apply_state(reading.state)
                 if reading.step:
                     ss["step"] = reading.step
+        else:
+            recheck = link_guard.recheck_first_visit(params)  # then the browser keeps its address this run
     step = ss.get("step")
     written = to_params(current_state(), q, profiles(), step=step if step and step != "start" else None)
     ss["_notes_left_out"] = written.notes_left_out
     ss["_written"] = dict(written.params)
-    if params != written.params:
+    if params != written.params and not recheck:
         st.query_params.from_dict(written.params)
 
 
@@ -204,7 +238,7 @@ def show_link_messages() -> None:
         return
     text = "\n".join(f"- {md_escape(m)}" for m in messages)
     if st.session_state.get("_link_refused"):
-        st.error("**The link was refused.**\n\n" + text, icon=":material/link_off:")
+        st.error("**The link was refused; nothing you entered was changed.**\n\n" + text, icon=":material/link_off:")
     else:
         st.warning("**Parts of the link could not be used; everything else was loaded.**\n\n" + text, icon=":material/link:")
     st.button("Dismiss", key="dismiss_link", on_click=dismiss_link_messages, help="Hide this note")
