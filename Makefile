@@ -1,12 +1,15 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11:
 #   make run   - create .venv if needed, install the pinned requirements, start the app on :8501
 #   make test  - the same set-up, then the whole test suite
+#   make serve - REPLICAS replicas of the app behind nginx on PORT (default 2 on :8080); Ctrl-C stops all
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+REPLICAS ?= 2
+PORT     ?= 8080
 
-.PHONY: run test bench system
+.PHONY: run test bench system serve
 
 system:
 	@bash scripts/system-deps
@@ -21,7 +24,7 @@ run: $(STAMP) system
 	$(PY) -m streamlit run app.py --server.port 8501
 
 test: $(STAMP)
-	@bash scripts/system-deps --with-browser
+	@bash scripts/system-deps --with-browser --with-nginx
 	$(PY) -m grid catalog check
 	$(PY) -m grid catalog diff --quiet
 	$(PY) -m pytest
@@ -29,3 +32,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 	$(PY) -m bench.load --users 1,10,25,50,100 --duration 60 --settle 140 --results
+	$(PY) -m bench.replicas --kill-test --results
+
+serve: $(STAMP)
+	@bash scripts/system-deps --with-nginx
+	$(PY) -m bench.replicas --replicas $(REPLICAS) --port $(PORT)

@@ -19,6 +19,11 @@ PDF, or an answer change that the share link does not show. A **mixed session** 
     python -m bench.load --url http://127.0.0.1:8501 --users 5  # against a running server
 
 The server's CPU and RSS are read from ``/proc/<pid>`` when the generator knows the server's PID.
+
+Each session first loads the page over HTTP, as a browser does, and sends the cookies it got on its
+WebSocket and its download: behind the replicas' nginx (``bench/replicas.py``) the affinity cookie
+keeps a session on one replica. With ``reconnect`` on, a session whose connection drops reconnects
+and reruns with the URL it holds, as a browser does; the time to recover is recorded.
 """
 
 from __future__ import annotations
@@ -35,7 +40,9 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -45,8 +52,10 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ["cost_at_scale", "hybrid_router", "prototype", "regulated_on_prem", "ship_fast"]
 COST_QUESTIONS = ["q_daily_tokens", "q_traffic_shape", "q_spend_model"]
-STEPS = ["open", "to_cost", "answer", "to_costs", "to_result", "build_pdf", "download_pdf"]
+STEPS = ["open", "to_cost", "answer", "to_costs", "to_result", "open_share", "build_pdf", "download_pdf"]
 RUN_TIMEOUT = 120.0
+RECONNECT_TIMEOUT = 30.0  # how long a dropped session keeps trying to reconnect
+AFFINITY_COOKIE = "grid_replica"  # set by deploy/nginx.conf.template
 
 
 class LoadError(Exception):
@@ -59,6 +68,8 @@ class Stats:
     errors: list[str] = field(default_factory=list)
     mixed: int = 0
     visits: int = 0
+    live: dict[str, str] = field(default_factory=dict)  # open sessions: title -> affinity cookie ("" without one)
+    recoveries: list[dict] = field(default_factory=list)  # one per reconnect after a dropped connection
 
     def all_reruns(self) -> list[float]:
         return [v for s in STEPS if s != "download_pdf" for v in self.latencies[s]]
@@ -75,10 +86,14 @@ def pct(values: list[float], q: float) -> float | None:
 class Session:
     """One websocket session, driven as a browser drives it."""
 
-    def __init__(self, base: str, title: str, stats: Stats):
+    def __init__(self, base: str, title: str, stats: Stats, reconnect: bool = False):
         self.base = base.rstrip("/")
         self.title = title
         self.stats = stats
+        self.reconnect = reconnect
+        self.cookies: dict[str, str] = {}  # what the server set, sent back as a browser does
+        self.changed_keys: set[str] = set()  # URL parameters this visit's answers changed
+        self.url_writes = 0  # page_info_changed messages: the server writing the URL from its state
         self.query = ""
         self.page_hash = ""
         self.widgets: dict[str, object] = {}  # key -> element proto of the last run
@@ -87,16 +102,105 @@ class Session:
         self.ws = None
 
     async def __aenter__(self):
-        ws_url = self.base.replace("http://", "ws://").replace("https://", "wss://") + "/_stcore/stream"
-        # no protocol-level pings: a browser never sends them, and a client ping that times out while
-        # the server is saturated would count the client's own rule as the server's error
-        self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=30, ping_interval=None)
+        # a browser loads the page first; behind the replicas' nginx that response sets the affinity cookie
+        await asyncio.to_thread(self.get, self.base + "/")
+        await self.connect()
+        self.stats.live[self.title] = self.cookies.get(AFFINITY_COOKIE, "")
         return self
 
     async def __aexit__(self, *exc):
+        self.stats.live.pop(self.title, None)
         await self.ws.close()
 
+    async def connect(self) -> None:
+        ws_url = self.base.replace("http://", "ws://").replace("https://", "wss://") + "/_stcore/stream"
+        headers = {"Cookie": self.cookie_header()} if self.cookies else None
+        # no protocol-level pings: a browser never sends them, and a client ping that times out while
+        # the server is saturated would count the client's own rule as the server's error
+        self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=30, ping_interval=None, additional_headers=headers)
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def get(self, url: str) -> bytes:
+        """An HTTP GET carrying this session's cookies; keeps any cookie the response sets."""
+        headers = {"Cookie": self.cookie_header()} if self.cookies else {}
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=RUN_TIMEOUT) as r:
+            for header in r.headers.get_all("Set-Cookie") or []:
+                jar = SimpleCookie()
+                jar.load(header)
+                self.cookies.update({name: morsel.value for name, morsel in jar.items()})
+            return r.read()
+
+    async def pause(self, seconds: float) -> None:
+        """Think time. With reconnect on, a connection that drops meanwhile is reconnected at once,
+        as a browser's is, and the rest of the think time follows."""
+        end = time.monotonic() + seconds
+        if not self.reconnect:
+            await asyncio.sleep(seconds)
+            return
+        try:
+            await asyncio.wait_for(self.ws.wait_closed(), seconds)
+        except TimeoutError:
+            return
+        await self.recover("reconnect", None, time.perf_counter(), ConnectionError("closed while idle"))
+        await asyncio.sleep(max(0.0, end - time.monotonic()))
+
+    async def dropped(self, within: float = 5.0) -> bool:
+        """Whether the connection has closed, or closes within `within` seconds."""
+        try:
+            await asyncio.wait_for(self.ws.wait_closed(), within)
+            return True
+        except TimeoutError:
+            return False
+
     async def rerun(self, step: str, trigger: str | None = None) -> None:
+        msg = self.backmsg(trigger)
+        started = time.perf_counter()
+        try:
+            await self.run(step, msg)
+        except TimeoutError:
+            raise  # a server that does not answer has not dropped the connection
+        except (OSError, websockets.exceptions.ConnectionClosed) as exc:
+            if not self.reconnect:
+                raise
+            await self.recover(step, trigger, time.perf_counter(), exc)
+            return
+        self.stats.latencies.setdefault(step, []).append(time.perf_counter() - started)
+
+    async def recover(self, step: str, trigger: str | None, failed: float, cause: BaseException) -> None:
+        """What a browser does when its WebSocket drops: reconnect, and rerun with the URL it shows.
+        Behind the replicas' nginx the affinity cookie may name a dead replica; nginx then passes the
+        connection to one that is up, where a new server session rebuilds everything from the URL.
+        Recorded in ``stats.recoveries``; an answer that the URL lost, or a lost title, is an error."""
+        shown = dict(parse_qsl(self.query, keep_blank_values=True))
+        writes = self.url_writes
+        deadline = time.monotonic() + RECONNECT_TIMEOUT
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                await self.connect()
+                await self.run(step, self.backmsg(trigger))
+                break
+            except (OSError, websockets.exceptions.WebSocketException) as exc:
+                await self.ws.close()  # a connection that opened but failed its run is not reused
+                if time.monotonic() > deadline:
+                    raise LoadError(f"{self.title}: no reconnect within {RECONNECT_TIMEOUT:.0f} s after {cause!r}: {exc!r}") from exc
+                await asyncio.sleep(0.25)  # a browser's reconnect backoff
+        now = dict(parse_qsl(self.query, keep_blank_values=True))
+        lost = {k: shown.get(k) for k in sorted(self.changed_keys) if now.get(k) != shown.get(k)}
+        self.stats.recoveries.append({
+            "title": self.title, "affinity": self.cookies.get(AFFINITY_COOKIE, ""), "step": step, "cause": type(cause).__name__,
+            "seconds": round(time.perf_counter() - failed, 3), "recovered_wall": time.time(), "attempts": attempts,
+            "url_rewritten": self.url_writes > writes, "kept": {k: now.get(k) for k in sorted(self.changed_keys) if k not in lost}, "lost": lost,
+        })
+        if now.get("title") != self.title:
+            raise LoadError(f"{self.title}: the URL lost its title after reconnecting: {self.query[:120]}")
+        if lost:
+            raise LoadError(f"{self.title}: answers lost after reconnecting at {step}: {lost} became {[now.get(k) for k in lost]}")
+
+    def backmsg(self, trigger: str | None = None) -> BackMsg:
         msg = BackMsg()
         rs = msg.rerun_script
         rs.query_string = self.query
@@ -108,7 +212,10 @@ class Session:
             w = WidgetState(id=self.ids[trigger])
             w.trigger_value = True
             rs.widget_states.widgets.append(w)
-        started = time.perf_counter()
+        return msg
+
+    async def run(self, step: str, msg: BackMsg) -> None:
+        """Send one rerun and read its replies until ``script_finished``."""
         await self.ws.send(msg.SerializeToString())
         widgets: dict[str, object] = {}
         ids: dict[str, str] = {}
@@ -121,9 +228,16 @@ class Session:
                 self.page_hash = fwd.new_session.page_script_hash or fwd.new_session.main_script_hash
             elif kind == "page_info_changed":
                 self.query = fwd.page_info_changed.query_string
+                self.url_writes += 1
                 if f"title={self.title}" not in self.query.split("&"):
                     self.stats.mixed += 1
                     raise LoadError(f"{self.title}: the URL carries another session's values: {self.query[:120]}")
+            elif kind == "delta" and fwd.delta.WhichOneof("type") == "add_block" and fwd.delta.add_block.WhichOneof("type") == "tab_container":
+                wid = fwd.delta.add_block.tab_container.id  # st.tabs with a key is a widget: its value is the open tab's label
+                if wid:
+                    key = wid.rsplit("-", 1)[-1]
+                    widgets[key] = fwd.delta.add_block.tab_container
+                    ids[key] = wid
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 element = fwd.delta.new_element
                 etype = element.WhichOneof("type")
@@ -142,7 +256,6 @@ class Session:
                 if status != ForwardMsg.FINISHED_SUCCESSFULLY:
                     raise LoadError(f"{self.title} at {step}: the script ended with status {status}")
                 break
-        self.stats.latencies[step].append(time.perf_counter() - started)
         self.widgets, self.ids = widgets, ids
 
     def set_radio(self, key: str, label: str) -> None:
@@ -155,16 +268,23 @@ class Session:
         w.string_value = label
         self.sent[key] = w
 
+    def set_tab(self, key: str, label: str) -> None:
+        if key not in self.ids:
+            raise LoadError(f"{self.title}: no tabs {key!r} on this step")
+        w = WidgetState(id=self.ids[key])
+        w.string_value = label
+        self.sent[key] = w
+
     async def go(self, step_label: str, step: str) -> None:
         self.set_radio("step", step_label)
         await self.rerun(step)
 
 
-async def visit(base: str, title: str, rng: random.Random, stats: Stats, think: tuple[float, float]) -> None:
+async def visit(base: str, title: str, rng: random.Random, stats: Stats, think: tuple[float, float], reconnect: bool = False) -> None:
     async def pause():
-        await asyncio.sleep(rng.uniform(*think))
+        await s.pause(rng.uniform(*think))
 
-    async with Session(base, title, stats) as s:
+    async with Session(base, title, stats, reconnect) as s:
         s.query = f"v=1&profile={rng.choice(PROFILES)}&title={title}"
         await s.rerun("open")
         await pause()
@@ -176,6 +296,8 @@ async def visit(base: str, title: str, rng: random.Random, stats: Stats, think: 
             current = s.sent[key].string_value if key in s.sent else None
             s.set_radio(key, rng.choice([o for o in options if o != current]))
             await s.rerun("answer")
+            shown = dict(parse_qsl(before, keep_blank_values=True))
+            s.changed_keys.update(k for k, v in parse_qsl(s.query, keep_blank_values=True) if shown.get(k) != v)
             if s.query == before:
                 # the answer may equal the profile's: the link then need not change; check the widget
                 if key not in s.widgets:
@@ -185,12 +307,25 @@ async def visit(base: str, title: str, rng: random.Random, stats: Stats, think: 
         await pause()
         await s.go("Result", "to_result")
         await pause()
+        s.set_tab("result_tab", "Share and export")  # only the open tab is drawn
+        await s.rerun("open_share")
         await s.rerun("build_pdf", trigger="build_pdf")
         pdf = s.widgets.get("dl_pdf")
         if pdf is None or not getattr(pdf, "url", ""):
             raise LoadError(f"{title}: no PDF download after Build the PDF summary")
         started = time.perf_counter()
-        body = await asyncio.to_thread(_get, s.base + pdf.url)
+        try:
+            body = await asyncio.to_thread(s.get, s.base + pdf.url)
+        except OSError as exc:
+            if not (reconnect and await s.dropped()):
+                raise
+            # the replica that built the PDF died, and the file with it: reconnect and build it again
+            await s.recover("build_pdf", "build_pdf", time.perf_counter(), exc)
+            pdf = s.widgets.get("dl_pdf")
+            if pdf is None or not getattr(pdf, "url", ""):
+                raise LoadError(f"{title}: no PDF download after reconnecting") from exc
+            started = time.perf_counter()
+            body = await asyncio.to_thread(s.get, s.base + pdf.url)
         stats.latencies["download_pdf"].append(time.perf_counter() - started)
         if not body.startswith(b"%PDF"):
             raise LoadError(f"{title}: the PDF download is not a PDF ({body[:20]!r})")
@@ -200,18 +335,13 @@ async def visit(base: str, title: str, rng: random.Random, stats: Stats, think: 
             raise LoadError(f"{title}: the final URL carries another session's values")
 
 
-def _get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=RUN_TIMEOUT) as r:
-        return r.read()
-
-
-async def user(base: str, uid: int, seed: int, deadline: float, stats: Stats, think, max_visits: int | None) -> None:
+async def user(base: str, uid: int, seed: int, deadline: float, stats: Stats, think, max_visits: int | None, reconnect: bool = False) -> None:
     rng = random.Random(seed * 100_003 + uid)
     n = 0
     while time.monotonic() < deadline and (max_visits is None or n < max_visits):
         title = f"load-{seed}-{uid}-{n}"
         try:
-            await visit(base, title, rng, stats, think)
+            await visit(base, title, rng, stats, think, reconnect)
             stats.visits += 1
         except (LoadError, OSError, asyncio.TimeoutError, websockets.exceptions.WebSocketException) as exc:
             stats.errors.append(f"{type(exc).__name__}: {exc}"[:300])
@@ -243,8 +373,11 @@ class ServerProbe:
                 pass
 
 
-async def run_level(base: str, users: int, duration: float, seed: int, think, pid: int | None, max_visits: int | None = None) -> dict:
-    stats = Stats()
+async def run_level(base: str, users: int, duration: float, seed: int, think, pid: int | None, max_visits: int | None = None,
+                    stats: Stats | None = None, reconnect: bool = False) -> dict:
+    """One level of load. Pass ``stats`` to watch the run from another task; ``reconnect`` makes
+    sessions whose connection drops reconnect as a browser does (``Session.recover``)."""
+    stats = stats if stats is not None else Stats()
     probe = ServerProbe(pid) if pid else None
     stop = asyncio.Event()
     watcher = None
@@ -256,7 +389,7 @@ async def run_level(base: str, users: int, duration: float, seed: int, think, pi
     # stagger the arrivals over the first think interval, as real users do not all click at once
     async def staggered(uid: int):
         await asyncio.sleep(random.Random(seed + uid).uniform(0, think[1]))
-        await user(base, uid, seed, deadline, stats, think, max_visits)
+        await user(base, uid, seed, deadline, stats, think, max_visits, reconnect)
 
     await asyncio.gather(*(staggered(u) for u in range(users)))
     elapsed = time.monotonic() - t0
@@ -272,6 +405,8 @@ async def run_level(base: str, users: int, duration: float, seed: int, think, pi
         for s, v in stats.latencies.items()
     }
     row["error_samples"] = stats.errors[:5]
+    if reconnect:
+        row["recoveries"] = len(stats.recoveries)
     if probe:
         stop.set()
         await watcher
@@ -300,21 +435,28 @@ def start_server(port: int | None = None, script: str = "app.py", log: Path | No
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    wait_healthy(proc, base, timeout, "streamlit", log)
+    return proc, base
+
+
+def wait_healthy(proc: subprocess.Popen, base: str, timeout: float, what: str, log: Path | None = None) -> None:
+    """Wait until ``base`` answers ``/_stcore/health`` with 200 (through a proxy too); kill ``proc``
+    and raise if it exits or the deadline passes first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}" + (f"; see {log}" if log else ""))
+            raise RuntimeError(f"{what} exited with {proc.returncode}" + (f"; see {log}" if log else ""))
         try:
             with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
                 if r.status == 200:
-                    return proc, base
+                    return
         except OSError:
             try:  # wait for the server to exit (a failure) for at most 0.3 s, then ask its health again
                 proc.wait(timeout=0.3)
             except subprocess.TimeoutExpired:
                 pass
     proc.kill()
-    raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout} s")
+    raise RuntimeError(f"{what} did not answer {base}/_stcore/health within {timeout} s")
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -402,11 +544,13 @@ def results_section(rows: list[dict], hello_ms: float | None, args) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_results(section: str, path: Path = ROOT / "bench" / "RESULTS.md") -> None:
+def write_results(section: str, path: Path = ROOT / "bench" / "RESULTS.md", markers: tuple[str, str] = (START, END)) -> None:
+    """Put ``section`` between its markers in RESULTS.md, keeping the rest; append it if absent."""
+    start, end = markers
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section.rstrip("\n") + rest.split(END, 1)[1]
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + section.rstrip("\n") + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text, encoding="utf-8")
