@@ -65,11 +65,13 @@ def inline_script_hashes() -> list[str]:
     of Streamlit or a change to the snippet keeps its hash right."""
     import streamlit
 
+    from app_pages.link_guard import RECHECK_HTML
     from app_pages.ui import SCROLL_JS, STEPS
 
     inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
     index = (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
     texts = inline.findall(index) + [t for step in STEPS for t in inline.findall(SCROLL_JS.format(nonce=step))]
+    texts += inline.findall(RECHECK_HTML)  # the first visits' check for a link Streamlit dropped (app_pages/link_guard.py)
     return sorted({f"'sha256-{base64.b64encode(hashlib.sha256(t.encode()).digest()).decode()}'" for t in texts})
 
 

@@ -9,8 +9,10 @@ suggestion, cost inputs left at their defaults. An empty value for a question me
 
 Notes travel as plain text, or compressed (``notes_z``: zlib, then URL-safe base64) when that is
 shorter. A query over ``MAX_QUERY_BYTES`` is refused whole; otherwise every valid parameter loads,
-unknown keys are ignored and listed, invalid values are dropped and named. ``read_link`` never
-raises.
+unknown keys are ignored and listed, invalid values are dropped and named, whatever the number of
+parameters (the byte limit bounds it). A link with more than ``MANY_PARAMS`` parameters also says
+how many it had: Streamlit drops such a query before the app sees it, so the app reads it from the
+raw query (see ``app_pages/link_guard.py``). ``read_link`` never raises.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from grid.questionnaire import CHECKLIST_ANSWERS, Questionnaire
 LINK_VERSION = 1
 MAX_QUERY_BYTES = 8192
 MAX_NOTES_BYTES = 16 * 1024  # a compressed notes value may not expand beyond this
+MANY_PARAMS = 1000  # Streamlit passes at most this many query parameters to an app
+IGNORED_SHOWN = 10  # unknown keys named in the message; the rest are counted
 COST_FIELDS = tuple(CostInputs.model_fields)
 RESERVED = ("v", "profile", "title", "notes", "notes_z", "revisit", "step")
 
@@ -131,15 +135,24 @@ class LinkReading:
     refused: Optional[str] = None  # the whole link was refused
     note: Optional[str] = None  # e.g. made by another format version
     valid: int = 0  # how many parameters loaded
+    params: int = 0  # how many parameters the link had
+    most: int = 0  # how many parameters a link made by this app can have
 
     def messages(self) -> list[str]:
         out = []
         if self.refused:
             out.append(self.refused)
+        elif self.params > MANY_PARAMS:
+            out.append(
+                f"This link has {self.params:,} parameters, far more than a link made by this app ({self.most} at most); "
+                "its valid parameters were loaded and the others ignored."
+            )
         if self.note:
             out.append(self.note)
         if self.ignored:
-            out.append("Ignored unknown parameters: " + ", ".join(_short(k) for k in self.ignored) + ".")
+            shown = ", ".join(_short(k) for k in self.ignored[:IGNORED_SHOWN])
+            more = len(self.ignored) - IGNORED_SHOWN
+            out.append(f"Ignored unknown parameters: {shown}" + (f" and {more:,} more." if more > 0 else "."))
         for key, value, why in self.invalid:
             out.append(f"Dropped {_short(key)}={_short(value)}: {why}")
         return out
@@ -150,16 +163,37 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _pairs(query: str | Mapping[str, Any]) -> tuple[list[tuple[str, str]], int]:
+def count_params(query: str) -> int:
+    """The parameters of a raw query string, counted as Streamlit counts them (one more than its '&')."""
+    text = query[1:] if query.startswith("?") else query
+    return text.count("&") + 1 if text else 0
+
+
+def too_long(size: int, params: int) -> LinkReading:
+    """The reading of a link over ``MAX_QUERY_BYTES``: nothing loads, and the message says why."""
+    many = f"has {params:,} parameters and " if params > MANY_PARAMS else ""
+    return LinkReading(
+        state=AnswerFile(answers={}, checklist={}),
+        refused=f"This link {many}is {size:,} bytes long, over the {MAX_QUERY_BYTES:,}-byte limit; nothing was loaded from it.",
+        params=params,
+    )
+
+
+def _pairs(query: str | Mapping[str, Any]) -> tuple[list[tuple[str, str]], int, int]:
+    """The (key, value) pairs of a query, its size in bytes and its number of parameters. A raw
+    query is measured before it is parsed, so an oversized one is never parsed."""
     if isinstance(query, str):
         text = query[1:] if query.startswith("?") else query
-        return parse_qsl(text, keep_blank_values=True, max_num_fields=2000), len(text.encode("utf-8", "replace"))
+        size = len(text.encode("utf-8", "replace"))
+        if size > MAX_QUERY_BYTES:
+            return [], size, count_params(text)
+        return parse_qsl(text, keep_blank_values=True), size, count_params(text)
     pairs: list[tuple[str, str]] = []
     for key, value in query.items():
         values: Iterable[Any] = value if isinstance(value, (list, tuple)) else [value]
         for v in values:
             pairs.append((str(key), "" if v is None else str(v)))
-    return pairs, query_bytes(dict(pairs))
+    return pairs, query_bytes(dict(pairs)), len(pairs)
 
 
 def read_link(
@@ -174,18 +208,18 @@ def read_link(
     """Read a link's query (a string, or a mapping such as Streamlit's query parameters)."""
     empty = AnswerFile(answers={}, checklist={})
     try:
-        pairs, size = _pairs(query)
-    except Exception as e:  # parse_qsl refuses absurd field counts, among other things
-        return LinkReading(state=empty, refused=f"This link could not be read ({type(e).__name__}); nothing was loaded from it.")
-    if size > MAX_QUERY_BYTES:
-        return LinkReading(
-            state=empty,
-            refused=f"This link is {size:,} bytes long, over the {MAX_QUERY_BYTES:,}-byte limit; nothing was loaded from it.",
-        )
-    try:
-        return _read(pairs, q, profiles, catalog, cost_data, set(steps))
+        pairs, size, params = _pairs(query)
     except Exception as e:  # never let a link take the page down; say what happened instead
         return LinkReading(state=empty, refused=f"This link could not be read ({type(e).__name__}); nothing was loaded from it.")
+    if size > MAX_QUERY_BYTES:
+        return too_long(size, params)
+    try:
+        reading = _read(pairs, q, profiles, catalog, cost_data, set(steps))
+    except Exception as e:  # never let a link take the page down; say what happened instead
+        return LinkReading(state=empty, refused=f"This link could not be read ({type(e).__name__}); nothing was loaded from it.")
+    reading.params = params
+    reading.most = len(RESERVED) - 1 + len(q.questions) + len(q.checklist) + len(COST_FIELDS)  # notes or notes_z, not both
+    return reading
 
 
 def _read(

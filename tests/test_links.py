@@ -220,3 +220,111 @@ def test_committed_links_still_give_their_results(case):
 def test_encode_query_is_what_the_reader_reads():
     params = {"v": "1", "title": "a&b=c ≥ d", "daily_tokens": "unknown"}
     assert read(encode_query(params)).state.title == "a&b=c ≥ d"
+
+
+# ---------------------------------------------------------------------- links with over 1,000 parameters
+# Streamlit ignores a whole query with more than 1,000 parameters before the app runs: st.query_params
+# is empty, the app took it for a bare visit and wrote a fresh link over the user's, without a word.
+# The guard is imported here, before any app run, as a server's first session imports it (AppTest
+# reads the query before the script imports the app; a server's first visits are covered by
+# link_guard.recheck_first_visit, which the browser test exercises).
+from app_pages import link_guard  # noqa: E402
+def crowded(extra: int, junk: str = "x") -> str:
+    return "v=1&profile=ship_fast&modality=text_only&" + "&".join([junk] * extra)
+
+
+def test_a_link_with_thousands_of_parameters_loads_what_is_valid_and_says_how_many():
+    reading = read(crowded(2997))  # 3,000 parameters; parse_qsl's field limit refused it as "ValueError" before
+    assert reading.refused is None and reading.params == 3000
+    assert reading.state.profile == "ship_fast" and reading.state.answers["modality"] == "text_only"
+    assert reading.messages()[0] == (
+        "This link has 3,000 parameters, far more than a link made by this app (52 at most); its valid parameters were loaded and the others ignored."
+    )
+    assert reading.messages()[1:] == ["Ignored unknown parameters: x."]
+
+
+def test_a_crowded_link_over_the_byte_limit_is_refused_and_says_both_numbers():
+    query = crowded(1497, "colour=red")
+    reading = read(query)
+    assert reading.state.answers == {} and reading.messages() == [
+        f"This link has 1,500 parameters and is {len(query):,} bytes long, over the 8,192-byte limit; nothing was loaded from it."
+    ]
+
+
+def test_the_list_of_ignored_keys_is_bounded():
+    reading = read("v=1&" + "&".join(f"k{i}" for i in range(1200)))
+    assert reading.refused is None
+    message = reading.messages()[-1]
+    assert message == "Ignored unknown parameters: k0, k1, k2, k3, k4, k5, k6, k7, k8, k9 and 1,190 more."
+
+
+def test_the_cli_reads_a_crowded_link_and_says_so():
+    import io
+
+    from grid.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["recommend", "--link", crowded(1497), "--json"], out=out, err=err)
+    assert code == 0 and '"recommendation": "closed"' in out.getvalue()
+    assert "grid: link: This link has 1,500 parameters, far more than a link made by this app" in err.getvalue()
+
+
+def test_streamlits_query_filter_is_wrapped_so_a_crowded_link_reaches_the_app():
+    from streamlit.runtime import app_session
+    from streamlit.runtime.state import query_params
+
+    assert link_guard.INSTALLED
+    for module in (app_session, query_params):
+        sanitize = module.sanitize_query_string
+        assert getattr(sanitize, "grid_link_guard", False), module.__name__
+        query = crowded(997)  # 1,000 parameters: Streamlit passes it on
+        assert sanitize(query) == query
+        query = crowded(998)  # 1,001: Streamlit drops it (the fact this guard exists for) ...
+        assert sanitize.__wrapped__(query) == ""
+        assert sanitize(query) == encode_query({link_guard.RAW: query})  # ... and the app gets it whole
+        huge = crowded(3000, "colour=red")  # over the link budget: only its size comes through
+        assert sanitize(huge) == encode_query({link_guard.DROPPED: f"{len(huge)},3003"})
+
+
+def app_with_query(query: str):
+    from urllib.parse import parse_qs
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, values in parse_qs(query, keep_blank_values=True).items():
+        at.query_params[key] = values if len(values) > 1 else values[0]
+    return at.run()
+
+
+def test_the_app_loads_a_link_with_1200_parameters_and_says_how_many_it_had():
+    at = app_with_query(crowded(1197))
+    assert not at.exception
+    assert at.session_state["profile"] == "ship_fast" and at.session_state["q_modality"] == "text_only"
+    warning = at.warning[0].value
+    assert "This link has 1,200 parameters, far more than a link made by this app" in warning
+    assert "Ignored unknown parameters: x\\." in warning  # Markdown-escaped
+    assert at.query_params["profile"] in ("ship_fast", ["ship_fast"])  # the address now holds the app's own link
+    assert not any(key.startswith("_grid") for key in at.query_params)
+
+
+def test_the_app_refuses_a_crowded_link_over_the_byte_limit_and_changes_nothing():
+    query = crowded(1997, "colour=red")
+    at = app_with_query(query)
+    assert not at.exception and not at.warning
+    error = at.error[0].value
+    assert "The link was refused" in error and "nothing you entered was changed" in error
+    assert f"This link has 2,000 parameters and is {len(query):,} bytes long" in error
+    assert at.session_state["profile"] is None and "q_modality" not in at.session_state  # nothing from the link was loaded
+
+
+def test_the_first_visit_check_is_allowed_by_the_content_security_policy():
+    import base64
+    import hashlib
+    import re
+
+    from bench import replicas
+
+    script = re.search(r"<script>(.*?)</script>", link_guard.RECHECK_HTML, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in replicas.inline_script_hashes()
