@@ -1,9 +1,16 @@
 """The PDF summary, built in-process with reportlab: no browser, charts drawn as vectors.
 
-One font is embedded for every string: it must cover Latin with accents, dashes, ≥ and the CJK
+One main font draws almost every string: it must cover Latin with accents, dashes, ≥ and the CJK
 of model names and notes. ``find_font`` looks for WenQuanYi Micro Hei (Debian package
 ``fonts-wqy-microhei``, which ``make`` installs), then other CJK TrueType fonts; without one the
 PDF still builds with reportlab's Vera font and says which characters it could not draw.
+
+A character the main font has no glyph for is drawn with the first fallback font that has one:
+Noto Sans Arabic and Noto Sans Hebrew (``fonts-noto-core``), then Symbola (``fonts-symbola``),
+a monochrome font with the emoji and many symbols (colour emoji fonts cannot be embedded by
+reportlab). Right-to-left text is drawn with its own glyphs but in the order it was typed:
+reportlab neither reorders it (bidi) nor joins Arabic letters, and the PDF says so when the title
+or the notes hold such text.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -26,7 +35,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -48,16 +57,28 @@ FONT_CANDIDATES = (
 )
 
 
+#: Fonts for the characters the main font has no glyph for, in the order they are tried: the
+#: registered name, then the files to look for (Debian packages fonts-noto-core and fonts-symbola).
+FALLBACK_FONTS = (
+    ("GridArabic", ("/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf", "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf")),
+    ("GridHebrew", ("/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",)),
+    ("GridSymbols", ("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf", "/usr/share/fonts/truetype/ancient-scripts/Symbola.ttf")),
+)
+
+
 @dataclass(frozen=True)
 class FontChoice:
     name: str
     path: Optional[str]
     covers_cjk: bool
+    fallbacks: tuple[tuple[str, str], ...] = ()  # (registered name, file) of each fallback font found
 
 
 @lru_cache(maxsize=1)
 def find_font() -> FontChoice:
-    """Register the PDF font once per process; prefer a CJK TrueType font."""
+    """Register the PDF fonts once per process: the main font (a CJK TrueType font preferred),
+    and every fallback font that is installed."""
+    fallbacks = tuple(_register_fallbacks())
     wanted = [os.environ["GRID_PDF_FONT"]] if os.environ.get("GRID_PDF_FONT") else []
     for path in [*wanted, *FONT_CANDIDATES]:
         if Path(path).is_file():
@@ -66,19 +87,119 @@ def find_font() -> FontChoice:
             except Exception:
                 continue
             pdfmetrics.registerFont(font)
-            return FontChoice(FONT, path, covers_cjk=ord("千") in font.face.charToGlyph)
+            return FontChoice(FONT, path, covers_cjk=ord("千") in font.face.charToGlyph, fallbacks=fallbacks)
     import reportlab
 
     vera = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
     pdfmetrics.registerFont(TTFont(FONT, str(vera)))
-    return FontChoice(FONT, str(vera), covers_cjk=False)
+    return FontChoice(FONT, str(vera), covers_cjk=False, fallbacks=fallbacks)
+
+
+def _register_fallbacks() -> list[tuple[str, str]]:
+    found = []
+    for name, paths in FALLBACK_FONTS:
+        for path in paths:
+            if Path(path).is_file():
+                try:
+                    pdfmetrics.registerFont(TTFont(name, path))
+                except Exception:
+                    continue
+                found.append((name, path))
+                break
+    return found
+
+
+@lru_cache(maxsize=1)
+def _cmaps() -> tuple[dict[int, int], tuple[tuple[str, dict[int, int]], ...]]:
+    """The main font's code point → glyph map, and each fallback font's name and map."""
+    choice = find_font()
+    return pdfmetrics.getFont(FONT).face.charToGlyph, tuple((name, pdfmetrics.getFont(name).face.charToGlyph) for name, _ in choice.fallbacks)
+
+
+_STICKY = ("Mn", "Me", "Cf")  # combining marks, variation selectors, joiners: drawn with the character before them
+
+
+def font_runs(text: str) -> list[tuple[Optional[str], str]]:
+    """``text`` cut into runs that one font draws: ``None`` for the main font, else the name of
+    the fallback font with glyphs for the run. A character no font has stays with the main font
+    (``missing_glyphs`` names it); spaces, combining marks and joiners stay with the run they
+    are in when its font has them."""
+    main, fallbacks = _cmaps()
+    if all(ord(ch) in main or ch.isspace() for ch in text):
+        return [(None, text)] if text else []
+    runs: list[tuple[Optional[str], str]] = []
+    current: Optional[str] = None
+    current_map = main
+    start = 0
+    for i, ch in enumerate(text):
+        code = ord(ch)
+        if current is not None and code in current_map and (ch.isspace() or unicodedata.category(ch) in _STICKY):
+            continue  # stays in the fallback run
+        font, cmap = None, main
+        if code not in main and not ch.isspace():
+            for name, fmap in fallbacks:
+                if code in fmap:
+                    font, cmap = name, fmap
+                    break
+        if font != current:
+            if i > start:
+                runs.append((current, text[start:i]))
+            current, current_map, start = font, cmap, i
+    runs.append((current, text[start:]))
+    return runs
+
+
+def markup(text: str) -> str:
+    """Paragraph markup for plain text: escaped, each run in the font that has its glyphs."""
+    return "".join(escape(chunk) if font is None else f'<font name="{font}">{escape(chunk)}</font>' for font, chunk in font_runs(text))
 
 
 def missing_glyphs(text: str) -> set[str]:
-    """Characters of ``text`` the embedded font cannot draw."""
-    find_font()
-    face = pdfmetrics.getFont(FONT).face
-    return {ch for ch in set(text) if not ch.isspace() and ord(ch) not in face.charToGlyph}
+    """Characters of ``text`` that neither the main font nor a fallback font can draw."""
+    main, fallbacks = _cmaps()
+    return {ch for ch in set(text) if not ch.isspace() and ord(ch) not in main and not any(ord(ch) in fmap for _, fmap in fallbacks)}
+
+
+def has_rtl(text: str) -> bool:
+    """Whether ``text`` holds right-to-left letters (Hebrew, Arabic, ...)."""
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
+RTL_NOTE = (
+    "Right-to-left text (Arabic, Hebrew) is drawn with its own letters, but left to right in the order it was typed: "
+    "this PDF neither reorders it nor joins Arabic letters. The decision record and the saved file keep it as typed."
+)
+
+
+def _to_unicode_cmap(make: Any) -> Any:
+    """reportlab's ToUnicode map writes a code point past U+FFFF as five hex digits, which PDF
+    readers reject, so an emoji is drawn but cannot be copied or searched. Write it in UTF-16
+    (a surrogate pair), as the PDF reference asks."""
+    if getattr(make, "grid_astral", False):
+        return make
+
+    def cmap(fontname: str, subset: Any) -> str:
+        return re.sub(
+            r"^(<[0-9A-F]{2}>) <([0-9A-F]{5,6})>$",
+            lambda m: f"{m.group(1)} <{chr(int(m.group(2), 16)).encode('utf-16-be').hex().upper()}>",
+            make(fontname, subset),
+            flags=re.M,
+        )
+
+    cmap.grid_astral = True  # type: ignore[attr-defined]
+    return cmap
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap(ttfonts.makeToUnicodeCMap)
+
+
+def draw_text(canvas: Any, x: float, y: float, text: str, size: float) -> None:
+    """Draw one line of plain text on a canvas, each run in the font that has its glyphs."""
+    for font, chunk in font_runs(text):
+        name = font or FONT
+        canvas.setFont(name, size)
+        canvas.drawString(x, y, chunk)
+        x += pdfmetrics.stringWidth(chunk, name, size)
 
 
 # ----------------------------------------------------------------------------- styles
@@ -108,7 +229,7 @@ def p(text: str, style: ParagraphStyle) -> Paragraph:
     extractor reads "in production", never "inproduction"."""
     if _has_cjk(text):
         style = _CJK_STYLES.setdefault(style.name, ParagraphStyle(style.name + "-cjk", parent=style, wordWrap="CJK"))
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return Paragraph(markup(text).replace("\n", "<br/>"), style)
 
 
 def _table(rows: list[list[str]], widths: list[float], s: dict[str, ParagraphStyle]) -> Table:
@@ -235,7 +356,8 @@ def _footer_canvas(title: str, day: date) -> type:
                 self.setFont(FONT, 7.5)
                 self.setFillColor(colors.HexColor("#555555"))
                 label = title if len(title) <= 90 else title[:89] + "…"
-                self.drawString(18 * mm, 9 * mm, f"{label} · {day.isoformat()}")
+                draw_text(self, 18 * mm, 9 * mm, f"{label} · {day.isoformat()}", 7.5)
+                self.setFont(FONT, 7.5)
                 self.drawRightString(A4[0] - 18 * mm, 9 * mm, f"page {self._pageNumber} of {total}")
                 super().showPage()
             super().save()
@@ -419,6 +541,8 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
             s["small"],
         )
     )
+    if has_rtl(title) or has_rtl(notes):
+        story.append(p(RTL_NOTE, s["small"]))
     story.append(Spacer(1, 6))
     story.append(p(f"Decision: {REC_LABEL[r.recommendation]}. {r.headline}.", s["headline"]))
     story.append(p(f"Deployment: {_deployment_words(r, catalog)}.", s["body"]))

@@ -5,6 +5,7 @@ import io
 import json
 import os
 from datetime import date
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -49,6 +50,74 @@ def test_a_cjk_font_is_installed_and_embedded():
         pytest.skip("no CJK font: install fonts-wqy-microhei (make test does, as root); CI fails instead")
     assert find_font().covers_cjk, "install fonts-wqy-microhei (make test does, as root)"
     assert missing_glyphs("通义千问 Café — ≥ “”") == set()
+
+
+# Arabic, Hebrew and emoji in the title and the notes: the main (CJK) font has no glyph for them.
+RTL_TITLE = "מודל שפה — اختيار النموذج 🚀"
+RTL_NOTES = "Hebrew: שלום עולם.\nArabic: مرحبا بالعالم.\nEmoji: 😀 ✅ & <b>kept as typed</b> <font name=\"GridSans\">x</font>"
+FALLBACK_PACKAGES = {"GridArabic": "fonts-noto-core", "GridHebrew": "fonts-noto-core", "GridSymbols": "fonts-symbola"}
+# which font family must draw each character (the family name reportlab embeds)
+EXPECTED_FAMILY = {**{ch: "NotoSansArabic" for ch in "مرحبالعماختيارنوذج"}, **{ch: "NotoSansHebrew" for ch in "שלוםעודפה"}, "😀": "Symbola", "✅": "Symbola", "🚀": "Symbola"}
+
+
+def require_fallback_fonts():
+    found = {name for name, _ in find_font().fallbacks}
+    need = sorted({pkg for name, pkg in FALLBACK_PACKAGES.items() if name not in found})
+    if need:
+        message = f"no fallback font for Arabic, Hebrew or emoji: install {' '.join(need)} (make test does, as root)"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message + "; CI fails instead")
+
+
+def drawn_fonts(data: bytes) -> dict[str, set[str]]:
+    """Each character drawn in the PDF, and the names of the embedded fonts that draw it (pdfium)."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    fonts: dict[str, set[str]] = {}
+    doc = pdfium.PdfDocument(data)
+    for page in doc:
+        textpage = page.get_textpage()
+        for i in range(textpage.count_chars()):
+            size = raw.FPDFText_GetFontInfo(textpage.raw, i, None, 0, None)
+            name = ctypes.create_string_buffer(size)
+            raw.FPDFText_GetFontInfo(textpage.raw, i, name, size, None)
+            code = raw.FPDFText_GetUnicode(textpage.raw, i)
+            if 0xD800 <= code < 0xDC00:  # pdfium reports a character past U+FFFF as its two UTF-16 halves
+                code = 0x10000 + ((code - 0xD800) << 10) + (raw.FPDFText_GetUnicode(textpage.raw, i + 1) - 0xDC00)
+            elif 0xDC00 <= code < 0xE000:
+                continue
+            fonts.setdefault(chr(code), set()).add(name.value.decode())
+    return fonts
+
+
+def test_arabic_hebrew_and_emoji_in_the_title_and_notes_are_drawn_with_fonts_that_have_them():
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    require_fallback_fonts()
+    assert missing_glyphs(RTL_TITLE + RTL_NOTES) == set()
+    state = big_scale_state().model_copy(update={"title": RTL_TITLE, "notes": RTL_NOTES})
+    data = pdf_report(state, today=TODAY, base=BASE)
+    drawn = drawn_fonts(data)
+    files = {Path(path).stem.split("_")[0].split("-")[0]: path for _, path in find_font().fallbacks}  # NotoSansArabic -> its file
+    for ch, family in EXPECTED_FAMILY.items():
+        assert ch in drawn, f"{ch!r} is not in the PDF"
+        assert all(family in name for name in drawn[ch]), (ch, drawn[ch])  # every occurrence: title, footer, notes
+        assert ord(ch) in TTFont("probe", files[family]).face.charToGlyph  # and that font has a glyph for it
+    # the fonts are embedded in the PDF (TrueType subsets), not named for the reader to find
+    reader = PdfReader(io.BytesIO(data))
+    embedded = {str(f["/BaseFont"]).split("+")[-1]: "/FontFile2" in f["/FontDescriptor"] for page in reader.pages for f in (x.get_object() for x in page["/Resources"]["/Font"].values()) if "/FontDescriptor" in f}
+    for family in ("NotoSansArabic-Regular", "NotoSansHebrew-Regular", "Symbola"):
+        assert embedded.get(family) is True, embedded
+    text = pdf_text(data)
+    assert "😀 ✅ & <b>kept as typed</b> <font name=\"GridSans\">x</font>" in text  # escaped, and emoji copy as emoji
+    assert "Right-to-left text (Arabic, Hebrew) is drawn with its own letters" in text  # the limitation is said
+
+
+def test_a_pdf_without_right_to_left_text_does_not_carry_the_note(pdf_bytes):
+    assert "Right-to-left" not in pdf_text(pdf_bytes)
 
 
 def test_pdf_text_holds_the_recommendation_reasons_a_chinese_name_and_the_link(pdf_bytes):
