@@ -23,6 +23,7 @@ from yaml.constructor import SafeConstructor
 
 from grid.errors import InvalidData
 from grid.schema import Strict, validation_problems
+from grid.yamlio import MAX_DEPTH, too_deep
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CATALOG_PATH = DATA_DIR / "models.yaml"
@@ -465,6 +466,8 @@ def _load_events(text: str, record_lines: bool) -> tuple[Any, dict[tuple[Any, ..
                     continue
                 place(value, ev.start_mark)
             elif kind is MapStart or kind is SeqStart:
+                if len(containers) >= MAX_DEPTH:  # the parser slows with depth: stop at the limit, not at the end
+                    raise _YamlProblem(too_deep(), ev.start_mark)
                 is_map = kind is MapStart
                 if ev.tag not in (None, "!", _TAG + ("map" if is_map else "seq")):
                     raise _YamlProblem(f"unsupported YAML tag {ev.tag!r}; only plain YAML data is read", ev.start_mark)

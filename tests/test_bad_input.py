@@ -178,3 +178,61 @@ def test_a_revisit_date_in_the_past_from_a_link_is_refused_and_the_rest_loads():
     reading = read_link("v=1&profile=ship_fast&revisit=2001-01-01", Q, P, load_catalog(), load_cost_data())
     assert reading.state.revisit is None and reading.state.profile == "ship_fast"
     assert any("in the past" in m for m in reading.messages())
+
+
+# Deep flow nesting: both YAML parsers spend time in proportion to the depth on every token, so
+# 200 KB of "[[[[…" took 31 s to check as a catalog (and 98 s and 11 GB as "{a: {a: …"); as an
+# answers file it took 28 s and then crashed the interpreter. Run in a subprocess so a regression
+# fails the test (by its exit code or the timeout) instead of taking the test run down.
+DEEP = {
+    "flow list": "[" * 100_000 + "]" * 100_000,
+    "flow mapping": "{a: " * 50_000 + "1" + "}" * 50_000,
+}
+
+
+def run_grid(*argv, timeout=60):
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "grid", *argv], capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+    return proc, time.perf_counter() - t0
+
+
+@pytest.mark.parametrize("kind", DEEP)
+@pytest.mark.parametrize("where", ["top level", "inside an entry"])
+def test_catalog_check_refuses_deep_nesting_within_seconds_with_one_problem(tmp_path, kind, where):
+    value = DEEP[kind]
+    if where == "top level":
+        text, line = value + "\n", 1
+    else:
+        catalog = (ROOT / "data" / "models.yaml").read_text()
+        anchor = "- id: gpt-oss-120b\n  name: gpt-oss-120b\n"
+        text = catalog.replace(anchor, anchor + "  colour: " + value + "\n", 1)
+        line = catalog[: catalog.index(anchor)].count("\n") + 3
+    assert len(text) >= 200_000
+    f = tmp_path / "models.yaml"
+    f.write_text(text)
+    proc, seconds = run_grid("catalog", "check", str(f))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stdout.splitlines() == [f"{f}: 1 problem(s)", f"  - nested more than 64 levels deep at line {line}"]
+    assert seconds < 3, seconds
+
+
+@pytest.mark.parametrize("kind", DEEP)
+def test_a_deeply_nested_answers_file_is_refused_within_seconds_not_crashed(tmp_path, kind):
+    f = tmp_path / "deep.yaml"
+    f.write_text("notes: " + DEEP[kind] + "\n")
+    proc, seconds = run_grid("recommend", str(f))
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-300:])
+    assert proc.stderr.strip() == f"grid: {f}: nested more than 64 levels deep (line 1)"
+    assert seconds < 3, seconds
+
+
+def test_the_catalog_still_reads_nesting_up_to_the_limit():
+    from grid.catalog import parse_catalog_text
+
+    text = (ROOT / "data" / "models.yaml").read_text()
+    anchor = "- id: gpt-oss-120b\n  name: gpt-oss-120b\n"
+    # 62 levels inside an entry (the entry sits 3 levels down) is allowed, and only an unknown key
+    ok = parse_catalog_text(text.replace(anchor, anchor + "  colour: " + "[" * 61 + "]" * 61 + "\n", 1), "ok.yaml")
+    assert len(ok.problems) == 1 and "colour: unknown key" in ok.problems[0]
+    with pytest.raises(InvalidData, match="nested more than 64 levels deep"):
+        parse_catalog_text(text.replace(anchor, anchor + "  colour: " + "[" * 62 + "]" * 62 + "\n", 1), "deep.yaml")
