@@ -498,7 +498,7 @@ def capacity(rows: list[dict]) -> tuple[int | None, float | None]:
 START, END = "<!-- load:start -->", "<!-- load:end -->"
 
 
-def results_section(rows: list[dict], hello_ms: float | None, args) -> str:
+def results_section(rows: list[dict], hello_ms: float | None, args, soak: list[dict] | None = None) -> str:
     from datetime import datetime, timezone
 
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -536,6 +536,12 @@ def results_section(rows: list[dict], hello_ms: float | None, args) -> str:
         lines.append(f"Capacity: above {max(r['users'] for r in rows)} users; no level's p95 passed 2× the single session ({limit:.1f} ms).")
     else:
         lines.append(f"**Capacity: {cap} users**, the first level whose p95 passed 2× the single session ({limit:.1f} ms).")
+    if soak:
+        lines += ["", f"Memory over repeated rounds: {len(soak)} rounds of {soak[0]['users']} users for {args.duration:.0f} s each, "
+                  f"each followed by {args.settle or 140:.0f} s with no session (past the 120 s session TTL). RSS that grows round after "
+                  "round would mean a leak per session; caches are bounded, so a first round may keep some.", "",
+                  "| round | visits | errors | mixed | RSS at start (MB) | peak (MB) | after the TTL (MB) |", "|---|---|---|---|---|---|---|"]
+        lines += [f"| {x['round']} | {x['visits']} | {x['errors']} | {x['mixed_sessions']} | {x['rss_start_mb']} | {x['rss_peak_mb']} | {x['rss_after_ttl_mb']} |" for x in soak]
     alone = next((r for r in rows if r["users"] == 1), None)
     if alone:
         lines += ["", "Per step, one session alone (p50 / p95 ms): " + "; ".join(
@@ -568,6 +574,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path, help="write the rows here")
     p.add_argument("--settle", type=float, default=0, help="after the last level, wait this many seconds (past the session TTL) and read RSS again")
     p.add_argument("--results", action="store_true", help="write the table into bench/RESULTS.md, with a hello-world baseline from the same run")
+    p.add_argument("--soak-rounds", type=int, default=0, help="after the levels, run this many rounds of --soak-users users, each followed by --settle seconds, and read RSS after each: a leak per session grows round after round")
+    p.add_argument("--soak-users", type=int, default=25)
     args = p.parse_args(argv)
     try:
         levels = [int(x) for x in args.users.split(",")]
@@ -580,7 +588,8 @@ def main(argv: list[str] | None = None) -> int:
     if not base:
         proc, base = start_server()
         pid = proc.pid
-    rows = []
+    rows: list[dict] = []
+    soak: list[dict] = []
     hello_ms = None
     try:
         if args.results:
@@ -602,16 +611,21 @@ def main(argv: list[str] | None = None) -> int:
             # closed sessions linger for server.disconnectedSessionTTL (120 s by default); after it,
             # RSS should come back near where the first level started, or something leaks per session
             rows[-1]["rss_after_ttl_mb"] = asyncio.run(settle_rss(ServerProbe(pid), args.settle))
+        for r in range(args.soak_rounds if pid else 0):
+            row = asyncio.run(run_level(base, args.soak_users, args.duration, args.seed + 1000 + r, (lo, hi), pid, args.max_visits))
+            soak.append({"round": r + 1, "users": args.soak_users, "visits": row["visits"], "errors": row["errors"], "mixed_sessions": row["mixed_sessions"],
+                         "rss_start_mb": row["rss_start_mb"], "rss_peak_mb": row["rss_peak_mb"], "rss_after_ttl_mb": asyncio.run(settle_rss(ServerProbe(pid), args.settle or 140))})
+            print(json.dumps(soak[-1]), flush=True)
     finally:
         if proc:
             stop_server(proc)
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=2))
+        args.json.write_text(json.dumps({"levels": rows, "soak": soak} if soak else rows, indent=2))
     if args.results:
-        section = results_section(rows, hello_ms, args)
+        section = results_section(rows, hello_ms, args, soak)
         write_results(section)
         print(section)
-    return 1 if any(r["errors"] or r["mixed_sessions"] for r in rows) else 0
+    return 1 if any(r["errors"] or r["mixed_sessions"] for r in rows + soak) else 0
 
 
 if __name__ == "__main__":

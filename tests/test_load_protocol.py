@@ -144,3 +144,20 @@ def test_accepted_connections_get_tcp_nodelay_even_from_a_proto_zero_listener():
     finally:
         for s in (client, accepted, listener):
             s.close()
+
+
+def test_the_load_section_reports_capacity_and_each_soak_round():
+    from types import SimpleNamespace
+
+    from bench.load import results_section
+
+    step = {"open": {"p50_ms": 20.0, "p95_ms": 30.0, "n": 2}}
+    rows = [
+        {"users": 1, "visits": 2, "reruns_per_s": 0.3, "p50_ms": 30.0, "p95_ms": 100.0, "p99_ms": 120.0, "errors": 0, "mixed_sessions": 0, "per_step": step},
+        {"users": 25, "visits": 50, "reruns_per_s": 7.0, "p50_ms": 40.0, "p95_ms": 250.0, "p99_ms": 900.0, "errors": 0, "mixed_sessions": 0, "per_step": step},
+    ]
+    soak = [{"round": i, "users": 25, "visits": 50, "errors": 0, "mixed_sessions": 0, "rss_start_mb": 200.0, "rss_peak_mb": 250.0, "rss_after_ttl_mb": 190.0 + i} for i in (1, 2)]
+    text = results_section(rows, 50.0, SimpleNamespace(duration=60, think=(2.0, 5.0), seed=1, settle=140), soak)
+    assert "**Capacity: 25 users**" in text and "(200.0 ms)" in text
+    assert "| 2 | 50 | 0 | 0 | 200.0 | 250.0 | 192.0 |" in text
+    assert "median of 20: 50.0 ms" in text
