@@ -7,6 +7,8 @@
 import numpy  # noqa: F401
 import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages import tcp, ui
@@ -14,7 +16,9 @@ from grid.errors import InvalidData
 
 tcp.no_delay()  # small writes leave at once (see app_pages/tcp.py); once per process
 
-st.set_page_config(page_title="Open / closed LLM decision grid", page_icon=":material/balance:", layout="wide")
+# The page icon is a file of the app's own: a Material Symbols icon as the page icon is fetched from
+# fonts.gstatic.com, an outside request that a closed network refuses and a strict CSP must allow.
+st.set_page_config(page_title="Open / closed LLM decision grid", page_icon=str(Path(__file__).parent / "app_pages" / "icon.png"), layout="wide")
 
 page = st.navigation(
     [

@@ -48,12 +48,13 @@ NGINX = "/usr/sbin/nginx"
 # What the app needs in Chromium, and nothing more (tests/browser/test_replicas_browser.py fails on
 # any violation): Streamlit's bundle runs from its own origin, and its protobuf decoder compiles
 # WebAssembly; its components style themselves inline; images and fonts come from the origin or
-# data:/blob: URLs, except the Material Symbols page icon, which Streamlit loads from
-# fonts.gstatic.com; the WebSocket is same-origin ('self' covers ws: and wss: on the page's host).
+# data:/blob: URLs (the page icon is the app's own PNG, app_pages/icon.png: a Material Symbols icon
+# would be fetched from fonts.gstatic.com); the WebSocket is same-origin ('self' covers ws: and wss:
+# on the page's host).
 # Inline scripts are allowed by hash only (see inline_script_hashes).
 CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hashes}; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob: https://fonts.gstatic.com; font-src 'self' data:; connect-src 'self'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
     "worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 )
 
