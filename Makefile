@@ -31,7 +31,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
-	$(PY) -m bench.load --users 1,10,25,50,100 --duration 60 --settle 140 --results
+	$(PY) -m bench.load --users 1,10,25,50,100 --duration 60 --settle 140 --soak-rounds 3 --soak-users 25 --results
 	$(PY) -m bench.replicas --kill-test --results
 
 serve: $(STAMP)
