@@ -9,9 +9,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# the PDF summary embeds a CJK TrueType font
+# the PDF summary embeds a CJK TrueType font, with Noto (Arabic, Hebrew) and Symbola (emoji) as fallbacks
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && apt-get install -y --no-install-recommends fonts-wqy-microhei fonts-noto-core fonts-symbola \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
