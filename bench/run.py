@@ -326,7 +326,7 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-KEPT_SECTIONS = [("<!-- load:start -->", "<!-- load:end -->"), ("<!-- replicas:start -->", "<!-- replicas:end -->")]
+KEPT_SECTIONS = [("<!-- rerun-history:start -->", "<!-- rerun-history:end -->"), ("<!-- load:start -->", "<!-- load:end -->"), ("<!-- replicas:start -->", "<!-- replicas:end -->")]
 
 
 def main() -> None:

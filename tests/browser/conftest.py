@@ -4,7 +4,6 @@ Playwright (never a downloaded browser), and a screenshot of every test kept as 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 from pathlib import Path
 
@@ -35,10 +34,7 @@ def require_chromium() -> None:
     pytest.skip(message)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+free_port = load.free_port
 
 
 def start_server(script: str = "app.py", timeout: float = 90) -> tuple[subprocess.Popen, str]:

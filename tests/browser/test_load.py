@@ -60,11 +60,10 @@ async def one_session(browser, base: str, i: int) -> dict:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc), to tell server work from browser work."""
-    import os
+    """User + system CPU time of a process, to tell server work from browser work."""
+    from bench.load import ServerProbe
 
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return ServerProbe(pid).sample()[1]
 
 
 async def run(base: str, server_pid: int) -> dict:
