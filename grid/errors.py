@@ -49,3 +49,12 @@ class Problem:
             other.value,
             other.message,
         )
+
+
+class InvalidComparison(GridError):
+    """A comparison cannot be made: too few or too many assessments, or a page link that cannot be
+    read. ``problems`` lists each one as a one-line sentence."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
