@@ -23,13 +23,14 @@ st.set_page_config(page_title="Open / closed LLM decision grid", page_icon=str(P
 page = st.navigation(
     [
         st.Page("app_pages/assess.py", title="Assess", icon=":material/explore:", default=True),
+        st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
         st.Page("app_pages/catalog.py", title="Catalog", icon=":material/menu_book:"),
         st.Page("app_pages/method.py", title="Method", icon=":material/functions:"),
     ]
 )
 try:
     ui.init_state()
-    ui.sync_url()  # the one place where the URL and the session meet
+    ui.sync_url(page.url_path)  # the one place where the URL and the session meet (pages with their own query excepted)
     ui.show_link_messages()
     page.run()
 except InvalidData as e:  # a broken data file: one clear panel, never a traceback

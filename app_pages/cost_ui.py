@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import textwrap
 from typing import Any, Optional
 
 import plotly.graph_objects as go
@@ -10,7 +12,8 @@ import streamlit as st
 from app_pages import ui
 from grid.assessment import Assessment, option_curves
 from grid.cost import RANGE_MAX, RANGE_MIN, CostInputs, CostReport, load_cost_data
-from grid.options import money, tokens_short, value_text
+from grid.options import OPTION_LABEL, money, tokens_short, value_text
+from grid.sensitivity import BREAK_EVEN, RANGES_TEXT, Sensitivity, compared, figure_text, input_text, money_ticks, sensitivity_for, table_rows, unmoved
 
 # field, label, help, (min, max, step), format
 NUMBER_INPUTS: list[tuple[str, str, str, tuple[float, float, float], str]] = [
@@ -222,6 +225,128 @@ def options_markdown(report: CostReport) -> str:
     return ui.md_table(["Option", "USD a month", "How, or why it is ruled out"], rows)
 
 
+# ----------------------------------------------------------------------------- what moves the cost
+TORNADO_ENDS = (("low", "#1f6feb", "Input at the low end of its range"), ("high", "#d1495b", "Input at the high end of its range"))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _sensitivity(answers: tuple, cost_inputs: CostInputs, today, revisit, chosen: Optional[str], alternative: Optional[str]) -> Sensitivity:
+    """The tornado, computed once per input set: each end re-runs the cost report (about 20-50 ms in all)."""
+    return sensitivity_for(
+        dict(answers), cost_inputs, chosen, alternative, today=today, revisit=revisit,
+        questionnaire=ui.questionnaire(), catalog=ui.catalog(), cost_data=load_cost_data(),
+    )
+
+
+def _key(a: Assessment) -> Optional[tuple]:
+    """The plain arguments that decide the tornado, or None when there are no costs."""
+    if a.costs is None or a.today is None or a.revisit is None:
+        return None
+    return (tuple(sorted(a.answers.items())), a.cost_inputs, a.today, a.revisit, *compared(a))
+
+
+@functools.lru_cache(maxsize=64)
+def _tornado_figure(*key: Any) -> Optional[go.Figure]:
+    """The figure for one input set. Cached like the radar (result_ui.radar_figure): building the
+    subplots costs about 25 ms, and most reruns of the step leave the inputs unchanged. Callers
+    only read the figure."""
+    return tornado_figure(_sensitivity(*key))
+
+
+def _role(sens: Sensitivity, key: str) -> str:
+    return "chosen" if key == sens.chosen else "best allowed alternative"
+
+
+def tornado_figure(sens: Sensitivity) -> Optional[go.Figure]:
+    """One horizontal bar chart per option: each input's low and high end against the base cost
+    (the dashed line), largest swing at the top. None when no input moves either option."""
+    from plotly.subplots import make_subplots
+
+    keys = [k for k, swings in sens.swings.items() if any(s.moves for s in swings)]
+    if not keys:
+        return None
+    counts = [sum(s.moves for s in sens.swings[k]) for k in keys]
+    titles = [f"{OPTION_LABEL[k]}<br>{_role(sens, k)}: {money(sens.swings[k][0].base)} a month" for k in keys]
+    top, bottom, per_input, gap = 95, 100, 56, 150  # pixels
+    plot_height = per_input * sum(counts) + gap * (len(keys) - 1)
+    fig = make_subplots(rows=len(keys), cols=1, subplot_titles=titles, row_heights=counts, vertical_spacing=gap / plot_height if len(keys) > 1 else 0)
+    for i, key in enumerate(keys, 1):
+        rows = [s for s in sens.swings[key] if s.moves][::-1]  # plotly draws the first category at the bottom
+        base = rows[0].base or 0.0
+        # our own labels (never user text), wrapped so that a phone keeps room for the bars
+        labels = ["<br>".join([*textwrap.wrap(s.label, 18), s.range_text]) for s in rows]
+        values = [base] + [v for s in rows for v in (s.at_low, s.at_high) if v is not None]
+        for end, colour, name in TORNADO_ENDS:
+            ends = [getattr(s, f"at_{end}") for s in rows]
+            fig.add_trace(
+                go.Bar(
+                    y=labels,
+                    x=[None if v is None else v - base for v in ends],
+                    base=base,
+                    orientation="h",
+                    name=name,
+                    legendgroup=end,
+                    showlegend=i == 1,
+                    marker={"color": colour},
+                    text=[figure_text(key, v) for v in ends],
+                    textposition="outside",
+                    cliponaxis=False,
+                    hovertext=[f"{s.label}: {input_text(s.field, getattr(s, f'{end}_input'))} → {figure_text(key, v)} a month" for s, v in zip(rows, ends)],
+                    hoverinfo="text",
+                ),
+                row=i,
+                col=1,
+            )
+        fig.add_vline(x=base, line={"color": "#444", "dash": "dash", "width": 1}, row=i, col=1)
+        lo, hi = min(values), max(values)
+        pad = (hi - lo) * 0.18 or base * 0.1 or 1.0
+        ticks = money_ticks(lo, hi, count=4)
+        fig.update_xaxes(
+            range=[max(0.0, lo - pad), hi + pad], tickvals=ticks, ticktext=[money(t) for t in ticks],
+            title_text="USD a month", title_font={"size": 12}, row=i, col=1,
+        )
+        fig.update_yaxes(title_text="Cost input (range)", title_font={"size": 12}, row=i, col=1)
+    # the subplot titles end at the plot's right edge, so on a phone they run over the labels, not off the screen
+    fig.update_annotations(x=1, xanchor="right", xref="paper", align="right", font={"size": 13})
+    fig.update_layout(
+        barmode="group",
+        bargap=0.25,
+        height=top + bottom + plot_height,
+        margin={"l": 20, "r": 30, "t": top, "b": bottom},
+        legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0},
+        title={"text": "What moves the monthly cost", "font": {"size": 14}},
+        template=go.layout.Template(),  # Streamlit's client themes the chart; see result_ui.radar_figure
+    )
+    return fig
+
+
+def render_tornado(a: Assessment) -> None:
+    """What moves the cost: the tornado of the chosen option and its best allowed alternative, the
+    figures behind it, and the break-even's swing."""
+    key = _key(a)
+    sens = _sensitivity(*key) if key is not None else None
+    if sens is None or not sens.swings:
+        return
+    st.markdown("#### What moves the cost")
+    st.caption(RANGES_TEXT + " In the chart, the dashed line marks each option's cost at your inputs.")
+    figure = _tornado_figure(*key)
+    if figure is not None:
+        st.plotly_chart(figure, key="tornado_chart", config={"displayModeBar": False})
+    header = ["Input (range)", "Low end → result", "High end → result", "Swing"]
+    for key, swings in sens.swings.items():
+        st.markdown(f"**{ui.md_escape(OPTION_LABEL[key])}** ({_role(sens, key)}), {money(swings[0].base)} a month at your inputs:")
+        rows = table_rows(swings)
+        st.markdown(ui.md_table(header, rows) if rows else "No input moves it over these ranges.")
+        if rows and (still := unmoved(swings)):
+            st.caption("No effect on this option: " + ", ".join(still) + ".")
+    base = sens.break_even[0].base if sens.break_even else None
+    st.markdown(f"**Break-even volume, self-hosted against the closed API:** {figure_text(BREAK_EVEN, base)} at your inputs.")
+    rows = table_rows(sens.break_even)
+    st.markdown(ui.md_table(header, rows) if rows else "No input moves it over these ranges.")
+    if rows and (still := unmoved(sens.break_even)):
+        st.caption("No effect on the break-even: " + ", ".join(still) + ".")
+
+
 def render_figures(a: Assessment, *, with_chart: bool = True) -> None:
     report = a.costs
     if report is None:
@@ -251,6 +376,7 @@ def render_figures(a: Assessment, *, with_chart: bool = True) -> None:
         else f"**Break-even, self-hosted against rented open weights:** none in range. {ui.md_escape(report.break_even_vs_rented_reason)}"
     )
     if with_chart:
+        render_tornado(a)
         with st.expander("Assumptions and sources", expanded=True):
             st.dataframe(
                 [{"Assumption": x.name.replace("_", " "), "Value": value_text(x.value), "Source": x.source} for x in report.assumptions],

@@ -198,6 +198,9 @@ def main() -> None:
         st.header("Result")
         assessment = ui.current_assessment()
         ui.render_summary(assessment)
+        from app_pages import since_ui
+
+        since_ui.render_since(assessment)  # an assessment made with an older catalog: what changed since
         # Only the open tab is drawn: a tab change reruns the page (fast, the assessment is cached),
         # and every rerun skips the seven tabs nobody is looking at.
         labels = list(RESULT_TABS)

@@ -10,7 +10,7 @@ import streamlit as st
 import yaml
 
 from app_pages import ui
-from grid.answers import NOTES_MAX, TITLE_MAX, answer_file_dict, parse_answer_file
+from grid.answers import NOTES_MAX, TITLE_MAX, parse_answer_file
 from grid.errors import GridError, InvalidAnswers, InvalidData
 from grid.yamlio import parse_text
 
@@ -71,7 +71,10 @@ def render_upload() -> None:
 # ----------------------------------------------------------------------------- export
 def render_share(assessment) -> None:  # noqa: ANN001 - an Assessment
     from grid.pdf import find_font  # reportlab loads only on this step
+    from grid.ics import revisit_ics
     from grid.report import decision_record, pdf_report, revisit_date
+    from app_pages.url_state import catalog_version
+    from grid.since import saved_assessment
 
     ss = st.session_state
     st.markdown("#### Share and export")
@@ -98,10 +101,12 @@ def render_share(assessment) -> None:  # noqa: ANN001 - an Assessment
     c1, c2, c3 = st.columns(3)
     stem = _slug(state.title)
     # the files are built when a button is clicked, not on every rerun
-    c1.download_button("Download the assessment (YAML)", data=lambda: yaml.safe_dump(answer_file_dict(state), sort_keys=False, allow_unicode=True).encode("utf-8"), file_name=f"{stem}.yaml", mime="application/x-yaml", key="dl_yaml", on_click="ignore", help="Restore it on the Start step, or run: python -m grid recommend FILE")
+    c1.download_button("Download the assessment (YAML)", data=lambda: yaml.safe_dump(saved_assessment(state, assessment, catalog_version()), sort_keys=False, allow_unicode=True).encode("utf-8"), file_name=f"{stem}.yaml", mime="application/x-yaml", key="dl_yaml", on_click="ignore", help="Restore it on the Start step, or run: python -m grid recommend FILE")
     c2.download_button("Download the decision record (Markdown)", data=lambda: decision_record(state, today=today, base=link, assessment=assessment).encode("utf-8"), file_name=f"{stem}-decision-record.md", mime="text/markdown", key="dl_adr", on_click="ignore", help="An architecture decision record in the MADR layout")
+    revisit_day = revisit_date(state, today)
+    c1.download_button(f"Add the revisit date to your calendar ({revisit_day.isoformat()}, .ics)", data=lambda: revisit_ics(state, assessment, link, today).encode("utf-8"), file_name=f"{stem}-revisit.ics", mime="text/calendar", key="dl_ics", on_click="ignore", help="An all-day event on the revisit date (iCalendar), with the call, the deployment, its monthly cost and the link, and a reminder the day before")
 
-    fingerprint = link + "|" + revisit_date(state, today).isoformat()
+    fingerprint = link + "|" + revisit_day.isoformat()
     built = ss.get("_pdf")
     if c3.button("Build the PDF summary", key="build_pdf", help="Builds the PDF in a second or so"):
         with st.spinner("Building the PDF…"):

@@ -44,6 +44,7 @@ from app_pages.url_state import (
     steps,
     sync_url,
     today,
+    use_todays_catalog,
 )
 
 STEPS = steps()
@@ -100,6 +101,7 @@ def load_profile(profile_id: Optional[str]) -> None:
         ss.pop(f"c_{item.id}", None)
     ss["profile"] = chosen.id if chosen else None
     ss["step"] = "cost"
+    use_todays_catalog()  # a new assessment, made with today's catalog
 
 
 SCROLL_JS = """<script>

@@ -8,6 +8,8 @@ from datetime import date
 import functools
 import gc
 import threading
+from typing import Optional
+
 import streamlit as st
 
 from app_pages import link_guard
@@ -165,15 +167,54 @@ def current_state() -> AnswerFile:
 
 def _read_current_state() -> AnswerFile:
     ss = st.session_state
+    costs = cost_inputs().nonempty()
     return AnswerFile(
         profile=ss.get("profile"),
         answers=answers(),
         checklist=checklist_overrides(),
-        costs=cost_inputs().nonempty(),
+        costs=costs,
         title=(ss.get("title") or "").strip(),
         notes=ss.get("notes") or "",
         revisit=ss.get("revisit"),
+        catalog_date=assessment_catalog_date(),
+        figures=recorded_figures(answers(), checklist_overrides(), costs),
     )
+
+
+#: Session keys: the catalog date the assessment was made with (a date; UNKNOWN_DATE when its link
+#: or file did not say; absent: a new assessment, made with today's catalog), and the figures a
+#: saved file recorded, with the inputs they belong to.
+CATALOG_DATE = "catalog_date"
+UNKNOWN_DATE = "unknown"
+RECORDED = "_recorded_figures"
+
+
+def catalog_version() -> Optional[date]:
+    from grid.changes import catalog_version as version
+
+    return version()  # read once per process (lru_cache in the core)
+
+
+def assessment_catalog_date() -> Optional[date]:
+    value = st.session_state.get(CATALOG_DATE)
+    if value == UNKNOWN_DATE:
+        return None
+    return value if isinstance(value, date) else catalog_version()
+
+
+def recorded_figures(answers_: dict, checklist_: dict, costs: dict):  # -> Optional[Figures]
+    """A loaded file's figures, while the inputs are still the ones they were recorded for."""
+    held = st.session_state.get(RECORDED)
+    if not held:
+        return None
+    key, figures = held
+    return figures if key == (tuple(answers_.items()), tuple(checklist_.items()), tuple(sorted(costs.items()))) else None
+
+
+def use_todays_catalog() -> None:
+    """Callback: the assessment is now one made with today's catalog (the answers are kept)."""
+    st.session_state.pop(CATALOG_DATE, None)
+    st.session_state.pop(RECORDED, None)
 
 
 def apply_state(state: AnswerFile) -> None:
@@ -196,13 +237,24 @@ def apply_state(state: AnswerFile) -> None:
     ss["notes"] = state.notes
     ss["revisit"] = state.revisit
     ss["profile"] = state.profile
+    ss[CATALOG_DATE] = state.catalog_date or UNKNOWN_DATE
+    ss[RECORDED] = (
+        ((tuple(state.answers.items()), tuple(state.checklist.items()), tuple(sorted(state.costs.items()))), state.figures) if state.figures is not None else None
+    )
 
 
-def sync_url() -> None:
+#: Pages whose address holds a query of their own (by URL path, ``StreamlitPage.url_path``), which
+#: ``sync_url`` leaves alone.
+OWN_QUERY_PAGES = ("compare",)
+
+
+def sync_url(page_path: str = "") -> None:
     """The one sync point between the URL and the session: read the link when the session starts
     and whenever the URL is no longer the one this app last wrote (the browser's Back or Forward
     button, or an edited address), then write the current state back on every run. A link with
     more parameters than Streamlit passes on arrives whole through ``link_guard``."""
+    if page_path in OWN_QUERY_PAGES:
+        return  # e.g. the Compare page: its address holds its own links, never the Assess page's
     ss = st.session_state
     q = questionnaire()
     params = st.query_params.to_dict()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from grid.cost import InvalidCostInput, parse_cost_inputs
 from grid.yamlio import show
@@ -20,7 +20,7 @@ from grid.errors import InvalidAnswers, Problem
 from grid.questionnaire import CHECKLIST_ANSWERS, Questionnaire
 
 #: Top-level keys an answers file (a saved assessment) may have.
-ANSWER_FILE_KEYS = ("title", "profile", "answers", "checklist", "costs", "notes", "revisit")
+ANSWER_FILE_KEYS = ("title", "profile", "answers", "checklist", "costs", "notes", "revisit", "catalog_date", "figures")
 TITLE_MAX = 120
 NOTES_MAX = 2000
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
@@ -100,6 +100,19 @@ def check_answer_set(
     )
 
 
+class Figures(BaseModel):
+    """What an assessment gave when it was saved, so that a later look can say what changed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    recommendation: Literal["open", "closed", "hybrid"] = Field(description="The call.")
+    deployment: str = Field(description="self_hosted, rented_open_weights, managed_api or router.")
+    deployment_option: Optional[str] = Field(None, description="The costed option chosen: closed_api, closed_cloud, rented_open, self_hosted or hybrid.")
+    deployment_seller: Optional[str] = Field(None, description="A seller id, self, or two joined by ' + '.")
+    monthly_usd: Optional[float] = Field(None, ge=0, description="The chosen option's monthly cost.")
+    lead_models: dict[str, str] = Field(default_factory=dict, description="The first model of each shortlist role (primary, volume, frontier).")
+
+
 class AnswerFile(BaseModel):
     """A validated answers file, with the profile's answers merged under the file's own."""
 
@@ -112,6 +125,8 @@ class AnswerFile(BaseModel):
     title: str = ""
     notes: str = ""
     revisit: Optional[date] = None
+    catalog_date: Optional[date] = None  # the catalog's version date when the assessment was made; None: not known
+    figures: Optional[Figures] = None  # what it gave then (saved files only; links do not carry them)
 
 
 def parse_answer_file(data: Any, q: Questionnaire, profiles: Mapping[str, Any]) -> AnswerFile:
@@ -172,6 +187,8 @@ def parse_answer_file(data: Any, q: Questionnaire, profiles: Mapping[str, Any]) 
             # a title is one line: line breaks could forge headings in a Markdown export
             texts[key] = " ".join(clean_text(value).split()) if key == "title" else clean_text(value)
     revisit = parse_revisit(data.get("revisit"), problems)
+    catalog_date = parse_date_key("catalog_date", data.get("catalog_date"), problems)
+    figures = parse_figures(data.get("figures"), problems)
     if problems:
         raise InvalidAnswers(problems)
     merged_answers = {**base_answers, **answers}
@@ -185,7 +202,41 @@ def parse_answer_file(data: Any, q: Questionnaire, profiles: Mapping[str, Any]) 
         title=texts.get("title", ""),
         notes=texts.get("notes", ""),
         revisit=revisit,
+        catalog_date=catalog_date,
+        figures=figures,
     )
+
+
+def parse_date_key(key: str, value: Any, problems: list[Problem]) -> Optional[date]:
+    """An optional date (YYYY-MM-DD); a problem naming ``key`` when it is not one."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    problems.append(Problem(key, value, f"{key}: {_show(value)} is not a date (YYYY-MM-DD)"))
+    return None
+
+
+def parse_figures(value: Any, problems: list[Problem]) -> Optional[Figures]:
+    """The figures a saved assessment recorded (optional); each problem names its key."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        problems.append(Problem("figures", value, f"figures: must be a mapping, not {_show(value)}"))
+        return None
+    try:
+        return Figures.model_validate(value)
+    except ValidationError as e:
+        for err in e.errors(include_url=False):
+            where = "figures." + ".".join(str(x) for x in err["loc"])
+            msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            problems.append(Problem(where, err.get("input"), f"{where}: {msg}"))
+        return None
 
 
 def parse_revisit(value: Any, problems: list[Problem]) -> Optional[date]:
@@ -218,4 +269,8 @@ def answer_file_dict(state: AnswerFile) -> dict[str, Any]:
         out["notes"] = state.notes
     if state.revisit:
         out["revisit"] = state.revisit.isoformat()
+    if state.catalog_date:
+        out["catalog_date"] = state.catalog_date.isoformat()
+    if state.figures is not None:
+        out["figures"] = state.figures.model_dump(exclude_none=True)
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from datetime import date
@@ -16,6 +17,7 @@ from grid.answers import AnswerFile, parse_answer_file
 from grid.links import read_link, to_params
 from grid.assessment import assess, retired_in_outputs
 from grid.catalog import CATALOG_PATH, Catalog, json_schema_text, load_catalog, read_catalog
+from grid.changes import CHANGES_PATH, check_changelog, dump_lines, pending_lines, read_changelog
 from grid.cost import CostInputs, CostReport, InvalidCostInput, cost_report, load_cost_data
 from grid.shortlist import Shortlist
 from grid.engine import REC_LABEL, Result
@@ -165,12 +167,15 @@ def cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"grid: {path}: costs: {a.cost_problem}", file=err)
             status = EXIT_BAD_INPUT
             continue
+        since = _since(parsed, a, catalog, today)
         if args.json:
             payload = {
                 "file": path,
                 "profile": parsed.profile,
                 "title": parsed.title,
                 "notes": parsed.notes,
+                "catalog_date": parsed.catalog_date.isoformat() if parsed.catalog_date else None,
+                "since": since.to_json_dict() if since is not None else None,
                 **a.result.to_json_dict(),
                 "shortlist": [c.model_dump(mode="json") for c in a.shortlist.candidates],
                 "excluded": [e.model_dump(mode="json") for e in a.shortlist.excluded],
@@ -184,8 +189,21 @@ def cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 print(format_cost(a.costs), file=out)
             if parsed.notes:
                 print("Notes:\n" + parsed.notes, file=out)
+            if since is not None:
+                print("\n".join(since.text_lines()), file=out)
             print(file=out)
     return status
+
+
+def _since(state: AnswerFile, a, catalog: Catalog, today: date):  # noqa: ANN001 -> Optional[SinceReport]
+    """What changed since the file's catalog date, when it is older than today's catalog."""
+    from grid.changes import load_changelog
+    from grid.since import since_report
+
+    try:
+        return since_report(state, catalog=catalog, changelog=load_changelog(), today=today, now=a)
+    except InvalidData:  # a broken changelog: catalog check names its problems
+        return None
 
 
 def cmd_link(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -202,12 +220,53 @@ def cmd_link(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Compare 2-6 answers files or share links; bad input: one line per problem, exit 2."""
+    from grid.compare import compare, format_text, looks_like_link, read_links
+    from grid.errors import InvalidComparison
+
+    q = load_questionnaire()
+    profiles = load_profiles()
+    catalog = _catalog(err)
+    problems: list[str] = []
+    entries: list[tuple[str, AnswerFile]] = []
+    for arg in args.inputs:
+        if looks_like_link(arg):
+            found, warnings, bad = read_links([arg], q, profiles, catalog, load_cost_data(), labels=[arg if len(arg) <= 60 else arg[:59] + "…"])
+            problems += bad
+            for w in warnings:
+                print(f"grid: warning: {w}", file=err)
+            entries += found
+            continue
+        try:
+            entries.append((arg, _load_state(arg, q, profiles)))
+        except GridError as e:
+            problems.append(_problem_line(arg, e))
+    if not problems:
+        try:
+            comparison = compare(entries, today=date.today(), questionnaire=q, catalog=catalog)
+        except InvalidComparison as e:
+            problems += e.problems
+        else:
+            problems += [f"{p.label}: costs: {p.cost_problem}" for p in comparison.people if p.cost_problem]
+    if problems:
+        for line in problems:
+            print(f"grid: {line}", file=err)
+        print(f"grid: nothing was compared ({len(problems)} problem{'s' if len(problems) > 1 else ''})", file=err)
+        return EXIT_BAD_INPUT
+    if args.json:
+        print(json.dumps(comparison.to_json_dict(), ensure_ascii=False), file=out)
+    else:
+        print(format_text(comparison), file=out)
+    return 0
+
+
 def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from grid.report import decision_record, pdf_report
 
     suffix = args.output.rsplit(".", 1)[-1].lower() if "." in args.output else ""
-    if suffix not in ("pdf", "md"):
-        print(f"grid: argument -o: {args.output!r} must end in .pdf or .md", file=err)
+    if suffix not in ("pdf", "md", "ics"):
+        print(f"grid: argument -o: {args.output!r} must end in .pdf or .md, or .ics for the revisit reminder", file=err)
         return EXIT_BAD_INPUT
     if (args.file is None) == (args.link is None):
         print("grid: report needs exactly one of FILE or --link QUERY", file=err)
@@ -225,6 +284,12 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         if suffix == "pdf":
             data: bytes = pdf_report(state)
+        elif suffix == "ics":
+            from grid.ics import revisit_ics
+            from grid.report import assessment_of, share_link
+
+            today = date.today()
+            data = revisit_ics(state, assessment_of(state, today), share_link(state), today).encode("utf-8")
         else:
             data = decision_record(state).encode("utf-8")
         with open(args.output, "wb") as fh:
@@ -267,12 +332,47 @@ def cmd_catalog_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
             problems += retired_in_outputs(catalog, today=date.today())
         except GridError as e:
             problems.append(f"the profiles could not be assessed against this catalog: {e}")
+    summary = catalog.summary()
+    changes_path = Path(path).parent / CHANGES_PATH.name
+    if not problems and changes_path.is_file():  # the changelog beside the catalog, and every edit since git's previous version
+        try:
+            checked = check_changelog(catalog, read_changelog(changes_path), catalog_path=path)
+        except InvalidData as e:
+            problems += [f"{e.source}: {p}" for p in e.problems]
+        else:
+            problems += checked.problems
+            summary += f"; {checked.summary}"
+            for note in checked.notes:
+                print(f"grid: note: {note}", file=err)
+            if checked.pending:
+                problems.append("python -m grid catalog changes prints the missing lines, ready to paste")
     if problems:
         print(f"{path}: {len(problems)} problem(s)", file=out)
         for p in problems:
             print(f"  - {p}", file=out)
         return 1
-    print(f"{path}: OK, {catalog.summary()}", file=out)
+    print(f"{path}: OK, {summary}", file=out)
+    return 0
+
+
+def cmd_catalog_changes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print the changelog lines that the edits since the previous git version still need."""
+    path = args.path or str(CATALOG_PATH)
+    try:
+        catalog = read_catalog(path)
+        changelog = read_changelog(Path(path).parent / CHANGES_PATH.name)
+    except InvalidData as e:
+        print(f"grid: {e.source}: " + "; ".join(e.problems), file=err)
+        return EXIT_BAD_INPUT
+    checked = check_changelog(catalog, changelog, catalog_path=path)
+    for note in checked.notes:
+        print(f"grid: note: {note}", file=err)
+    if not checked.pending:
+        if checked.since is not None:
+            print(f"grid: every edit since the previous version ({checked.since.isoformat()}) has its line", file=err)
+        return 0
+    print("# Append to data/catalog-changes.yaml, then put in the page you read each change on as its source.", file=out)
+    print(dump_lines(pending_lines(checked.pending, catalog, date.today())), end="", file=out)
     return 0
 
 
@@ -433,10 +533,19 @@ def build_parser() -> argparse.ArgumentParser:
     lnk = sub.add_parser("link", help="print the share-link query string of an answers file", description="Print the query string of a share link for an answers file.")
     lnk.add_argument("file", metavar="FILE")
     lnk.set_defaults(func=cmd_link)
-    rep = sub.add_parser("report", help="write the PDF summary or the decision record", description="Write the PDF summary (-o X.pdf) or the Markdown decision record (-o X.md).")
+    cmp_ = sub.add_parser(
+        "compare",
+        help="compare 2-6 assessments: the calls side by side, the answers that differ and what to agree on",
+        description="Compare 2-6 answers files (YAML or JSON) or share links: each one's call, deployment, monthly cost and "
+        "confidence; the answers that differ; which of them drive the different calls; and what to agree on first.",
+    )
+    cmp_.add_argument("inputs", nargs="+", metavar="FILE_OR_LINK", help="an answers file, '-' for standard input, or a share link (its URL or its query)")
+    cmp_.add_argument("--json", action="store_true", help="one JSON object: assessments, differences, drivers, to_agree_on")
+    cmp_.set_defaults(func=cmd_compare)
+    rep = sub.add_parser("report", help="write the PDF summary, the decision record or the revisit reminder", description="Write the PDF summary (-o X.pdf), the Markdown decision record (-o X.md) or the revisit reminder as an iCalendar file (-o X.ics).")
     rep.add_argument("file", nargs="?", metavar="FILE", help="an answers file")
     rep.add_argument("--link", metavar="QUERY", help="a share link's query string instead of a file")
-    rep.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.md")
+    rep.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.md|OUT.ics")
     rep.set_defaults(func=cmd_report)
     cat = sub.add_parser("catalog", help="check, show or describe the model and licence catalog", description="The model and licence catalog.")
     csub = cat.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
@@ -451,6 +560,9 @@ def build_parser() -> argparse.ArgumentParser:
     dif.add_argument("--json", action="store_true", help="one JSON object")
     dif.add_argument("--quiet", action="store_true", help="print only the summary and what needs a review")
     dif.set_defaults(func=cmd_catalog_diff)
+    chg = csub.add_parser("changes", help="print the changelog lines that the edits since the previous git version of the catalog still need")
+    chg.add_argument("path", nargs="?", metavar="PATH", help=f"default: {CATALOG_PATH.relative_to(CATALOG_PATH.parent.parent)}")
+    chg.set_defaults(func=cmd_catalog_changes)
     sch = csub.add_parser("schema", help="print the catalog's JSON Schema")
     sch.set_defaults(func=cmd_catalog_schema)
     cost = sub.add_parser(

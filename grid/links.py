@@ -1,7 +1,9 @@
 """Share links: a whole assessment in readable query parameters, and back.
 
 Format version 1 (``v=1``). Keys are the question ids, the checklist item ids, the cost input
-names, and ``profile``, ``title``, ``notes`` (or ``notes_z``), ``revisit``; the app adds ``step``.
+names, and ``profile``, ``title``, ``notes`` (or ``notes_z``), ``revisit``, ``cd`` (the catalog's
+version date the assessment was made with, ``20261201``; absent in older links: not known); the
+app adds ``step``.
 Values are option ids, ``yes``/``no``/``unsure``, numbers, model ids and text. What equals the
 default is left out: answers equal to the starting profile's, checklist answers that follow the
 suggestion, cost inputs left at their defaults. An empty value for a question means "cleared"
@@ -39,7 +41,23 @@ MAX_NOTES_BYTES = 16 * 1024  # a compressed notes value may not expand beyond th
 MANY_PARAMS = 1000  # Streamlit passes at most this many query parameters to an app
 IGNORED_SHOWN = 10  # unknown keys named in the message; the rest are counted
 COST_FIELDS = tuple(CostInputs.model_fields)
-RESERVED = ("v", "profile", "title", "notes", "notes_z", "revisit", "step")
+RESERVED = ("v", "profile", "title", "notes", "notes_z", "revisit", "cd", "step")
+CATALOG_DATE_KEY = "cd"  # the catalog's version date the assessment was made with, YYYYMMDD; absent: not known
+
+
+def catalog_date_text(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def parse_catalog_date(value: str) -> Optional[date]:
+    """``20261201`` (or ``2026-12-01``) as a date; None when it is not one."""
+    text = value.strip()
+    if len(text) == 8 and text.isdigit():
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
 
 
 def encode_query(params: Mapping[str, str]) -> str:
@@ -110,6 +128,8 @@ def to_params(
         params["title"] = state.title
     if state.revisit:
         params["revisit"] = state.revisit.isoformat()
+    if state.catalog_date:
+        params[CATALOG_DATE_KEY] = catalog_date_text(state.catalog_date)
     if step:
         params["step"] = step
     notes_left_out = False
@@ -257,6 +277,7 @@ def _read(
     costs: dict[str, Any] = {}
     texts = {"title": "", "notes": ""}
     revisit: Optional[date] = None
+    catalog_date: Optional[date] = None
     step: Optional[str] = None
     for raw_key, value in values.items():
         key = q.renamed.get(raw_key, raw_key)
@@ -303,6 +324,13 @@ def _read(
                 text = text[:limit]
             texts[name] = text
             reading.valid += 1
+        elif key == CATALOG_DATE_KEY:
+            day = parse_catalog_date(value)
+            if day is None:
+                reading.invalid.append((key, value, "not a catalog date (YYYYMMDD)"))
+            else:
+                catalog_date = day
+                reading.valid += 1
         elif key == "revisit":
             try:
                 day = date.fromisoformat(value)
@@ -332,6 +360,7 @@ def _read(
         title=texts["title"],
         notes=texts["notes"],
         revisit=revisit,
+        catalog_date=catalog_date,
     )
     reading.step = step
     return reading

@@ -42,9 +42,11 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Sim
 
 from grid.assessment import Assessment, lifecycle_warnings, option_curves
 from grid.catalog import Catalog
+from grid.changes import catalog_version
 from grid.cost import RANGE_MAX, RANGE_MIN
 from grid.engine import REC_LABEL
 from grid.options import money, tokens_short, value_text
+from grid.sensitivity import BREAK_EVEN, RANGES_TEXT, Swing, figure_text, money_ticks, sensitivity, table_rows, unmoved
 from grid.licensing import license_clauses
 from grid.questionnaire import AXIS_IDS, Questionnaire
 
@@ -442,6 +444,54 @@ def cost_drawing(rows: list[dict[str, Any]], you: float, breakevens: list[tuple[
     return d
 
 
+TORNADO_COLOURS = (("low", "#1f6feb", "Input at the low end of its range"), ("high", "#d1495b", "Input at the high end of its range"))
+
+
+def tornado_drawing(swings: list[Swing], width: float = 170 * mm) -> Optional[Drawing]:
+    """One option's tornado: for each input that moves the cost, a bar from the base cost (the
+    dashed line) to the cost at each end of the input's range, largest swing at the top."""
+    rows = [x for x in swings if x.moves]
+    if not rows:
+        return None
+    base = rows[0].base or 0.0
+    row_h, top_pad, bottom_pad = 20, 18, 30
+    height = top_pad + bottom_pad + row_h * len(rows)
+    left, right = 62 * mm, width - 16 * mm
+    values = [base] + [v for x in rows for v in (x.at_low, x.at_high) if v is not None]
+    pad = (max(values) - min(values)) * 0.15  # room for the figures at the bars' ends
+    ticks = money_ticks(max(min(values) - pad, 0.0), max(values) + pad)
+    lo, hi = ticks[0], ticks[-1] if ticks[-1] > ticks[0] else ticks[0] + 1
+
+    def X(v: float) -> float:
+        return left + (v - lo) / (hi - lo) * (right - left)
+
+    d = Drawing(width, height)
+    bottom, top = bottom_pad, height - top_pad
+    x = left
+    for _, colour, label in TORNADO_COLOURS:
+        d.add(Rect(x, top + 6, 8, 6, fillColor=colors.HexColor(colour), strokeColor=None))
+        d.add(String(x + 11, top + 6, label, fontName=FONT, fontSize=7))
+        x += 11 + pdfmetrics.stringWidth(label, FONT, 7) + 14
+    for t in ticks:
+        d.add(Line(X(t), bottom, X(t), top, strokeColor=colors.HexColor("#e3e3e3"), strokeWidth=0.4))
+        d.add(String(X(t), bottom - 10, money(t), fontName=FONT, fontSize=6.5, textAnchor="middle"))
+    d.add(String((left + right) / 2, 4, "USD a month (dashed line: the cost at your inputs)", fontName=FONT, fontSize=7.5, textAnchor="middle"))
+    for i, x_ in enumerate(rows):
+        y = top - (i + 1) * row_h
+        d.add(String(left - 4, y + row_h / 2 - 3, f"{x_.label} {x_.range_text}", fontName=FONT, fontSize=7, textAnchor="end"))
+        for j, (end, colour, _) in enumerate(TORNADO_COLOURS):
+            v = getattr(x_, f"at_{end}")
+            if v is None:
+                continue
+            y0 = y + row_h / 2 + (1 if j == 0 else -7)
+            x0, x1 = sorted((X(base), X(v)))
+            d.add(Rect(x0, y0, max(x1 - x0, 0.6), 6, fillColor=colors.HexColor(colour), strokeColor=None))
+            right_side = v >= base
+            d.add(String(x1 + 2 if right_side else x0 - 2, y0 + 0.5, money(v), fontName=FONT, fontSize=6, textAnchor="start" if right_side else "end"))
+    d.add(Line(X(base), bottom, X(base), top, strokeColor=colors.HexColor("#333333"), strokeWidth=0.8, strokeDashArray=[2, 2]))
+    return d
+
+
 class QRFlowable(Flowable):
     """A QR code drawn as one vector path: each row's dark runs become one rectangle."""
 
@@ -500,7 +550,7 @@ def _money(x: Optional[float]) -> str:
     return "not costed" if x is None else f"${x:,.0f}"
 
 
-def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Optional[Catalog] = None) -> bytes:
+def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Optional[Catalog] = None, catalog_date: Optional[date] = None) -> bytes:
     """The PDF summary of one assessment. Everything it shows comes from ``a``; only the chart's
     series are drawn from the assessment's own inputs."""
     from grid.catalog import load_catalog
@@ -536,7 +586,8 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
     newest = catalog.newest_checked
     story.append(
         p(
-            f"{today.isoformat()} · questionnaire version {q.version} · catalog checked up to {newest.isoformat() if newest else 'unknown'}"
+            f"{today.isoformat()} · questionnaire version {q.version} · catalog dated {(catalog_date or catalog_version() or 'unknown')!s}"
+            f" (checked up to {newest.isoformat() if newest else 'unknown'})"
             f" · revisit by {revisit.isoformat()}",
             s["small"],
         )
@@ -656,6 +707,27 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
                 s["body"],
             )
         )
+        sens = sensitivity(a, questionnaire=q, catalog=catalog, cost_data=cost_data)
+        if sens is not None and sens.swings:
+            header = ["Input (range)", "Low end → result", "High end → result", "Swing"]
+            for i, (key, swings) in enumerate(sens.swings.items()):
+                role = "chosen" if key == sens.chosen else "best allowed alternative"
+                name = next((o.label for o in a.costs.options() if o.option == key), key)
+                block: list[Any] = [p("What moves the cost", s["h2"]), p(RANGES_TEXT, s["small"])] if i == 0 else []
+                block.append(p(f"{name} ({role}): {money(swings[0].base)} a month at your inputs", s["body"]))
+                drawing = tornado_drawing(swings)
+                if drawing is not None:
+                    block += [drawing, _table([header] + table_rows(swings), [width * 0.34, width * 0.25, width * 0.25, width * 0.16], s)]
+                else:
+                    block.append(p("No input moves it over these ranges.", s["small"]))
+                if drawing is not None and unmoved(swings):
+                    block.append(p("No effect on this option: " + ", ".join(unmoved(swings)) + ".", s["small"]))
+                story.append(KeepTogether(block))
+            rows_b = table_rows(sens.break_even)
+            be_base = sens.break_even[0].base if sens.break_even else None
+            block = [p(f"Break-even volume, self-hosted against the closed API: {figure_text(BREAK_EVEN, be_base)} at your inputs", s["body"])]
+            block.append(_table([header] + rows_b, [width * 0.34, width * 0.25, width * 0.25, width * 0.16], s) if rows_b else p("No input moves it over these ranges.", s["small"]))
+            story.append(KeepTogether(block))
         story.append(p("Assumptions", s["h2"]))
         rows = [["Assumption", "Value", "Source"]] + [
             [ASSUMPTION_LABEL.get(x.name, x.name.replace("_", " ")), value_text(x.value), humanize(x.source, q)] for x in a.costs.assumptions

@@ -14,6 +14,7 @@ from typing import Optional
 from grid.answers import AnswerFile
 from grid.assessment import Assessment, assess, lifecycle_warnings
 from grid.catalog import Catalog, load_catalog
+from grid.changes import catalog_version
 from grid.cost import CostInputs
 from grid.engine import REC_LABEL
 from grid.options import money
@@ -41,6 +42,22 @@ def revisit_date(state: AnswerFile, today: date) -> date:
     return state.revisit or add_months(today, REVISIT_MONTHS)
 
 
+def _day(day: Optional[date]) -> str:
+    return day.isoformat() if day else "unknown"
+
+
+def catalog_words(state: AnswerFile) -> str:
+    """The catalog a report's figures come from (today's, by its version date), and the one the
+    assessment was first made with when that was older or is not known."""
+    version = catalog_version()
+    words = f"dated {_day(version)} (the date of its newest changelog line)"
+    if state.catalog_date is None:
+        return words + "; the catalog this assessment was first made with is not recorded"
+    if version is not None and state.catalog_date != version:
+        return words + f"; this assessment was first made with the catalog of {state.catalog_date.isoformat()}"
+    return words
+
+
 def share_link(state: AnswerFile, base: Optional[str] = None, q: Optional[Questionnaire] = None) -> str:
     q = q or load_questionnaire()
     query = to_params(state, q, load_profiles(), step="result").query
@@ -66,7 +83,7 @@ def pdf_report(
     today = today or date.today()
     q = q or load_questionnaire()
     a = assessment or assessment_of(state, today)
-    return build_pdf(a, title=state.title, notes=state.notes, link=share_link(state, base, q), catalog=catalog)
+    return build_pdf(a, title=state.title, notes=state.notes, link=share_link(state, base, q), catalog=catalog, catalog_date=catalog_version())
 
 
 def decision_record(
@@ -96,6 +113,7 @@ def decision_record(
         "* Status: proposed",
         f"* Date: {today.isoformat()}",
         f"* Revisit by: {revisit.isoformat()}",
+        f"* Catalog: {catalog_words(state)}",
         f"* Assessment link: <{link}>",
         "",
         "## Context and problem statement",
@@ -210,7 +228,7 @@ def decision_record(
         "",
         f"* Revisit this decision by {revisit.isoformat()}; parity and prices move.",
         f"* Assessment link: <{link}>",
-        f"* Written by the open / closed LLM decision grid: questionnaire version {q.version}, catalog checked up to {newest.isoformat() if newest else 'unknown'}.",
+        f"* Written by the open / closed LLM decision grid: questionnaire version {q.version}, catalog dated {_day(catalog_version())} (checked up to {newest.isoformat() if newest else 'unknown'}).",
         "",
     ]
     return "\n".join(lines)

@@ -325,7 +325,7 @@ def test_costs_step_shows_chart_figures_and_break_even():
     at.selectbox(key="start_profile").set_value("cost_at_scale").run()
     at.button(key="use_profile").click().run()
     go(at, "costs")
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 2  # the cost chart and the tornado (what moves the cost)
     table = figures(at)
     assert list(table["Option"]) == ["Closed model, vendor's API", "Closed model, your cloud's endpoint", "Open weights, rented", "Open weights, self-hosted", "Hybrid router"]
     assert set(table["Allowed"]) == {"yes"}

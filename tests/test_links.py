@@ -66,7 +66,8 @@ def states(draw):
     notes = draw(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=400))
     notes = "".join(ch for ch in notes if ch in "\t\n" or ord(ch) >= 32)
     revisit = draw(st.none() | st.dates(date.today(), date(2035, 12, 31)))
-    return AnswerFile(profile=profile, answers=answers, checklist=checklist, costs=costs, title=title, notes=notes, revisit=revisit)
+    catalog_date = draw(st.none() | st.dates(date(2000, 1, 1), date(9999, 12, 31)))  # the link's cd=YYYYMMDD
+    return AnswerFile(profile=profile, answers=answers, checklist=checklist, costs=costs, title=title, notes=notes, revisit=revisit, catalog_date=catalog_date)
 
 
 def canonical(s: AnswerFile) -> AnswerFile:
@@ -238,7 +239,7 @@ def test_a_link_with_thousands_of_parameters_loads_what_is_valid_and_says_how_ma
     assert reading.refused is None and reading.params == 3000
     assert reading.state.profile == "ship_fast" and reading.state.answers["modality"] == "text_only"
     assert reading.messages()[0] == (
-        "This link has 3,000 parameters, far more than a link made by this app (52 at most); its valid parameters were loaded and the others ignored."
+        "This link has 3,000 parameters, far more than a link made by this app (53 at most); its valid parameters were loaded and the others ignored."
     )
     assert reading.messages()[1:] == ["Ignored unknown parameters: x."]
 
