@@ -240,17 +240,7 @@ def parse_figures(value: Any, problems: list[Problem]) -> Optional[Figures]:
 
 
 def parse_revisit(value: Any, problems: list[Problem]) -> Optional[date]:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    problems.append(Problem("revisit", value, f"revisit: {_show(value)} is not a date (YYYY-MM-DD)"))
-    return None
+    return parse_date_key("revisit", value, problems)
 
 
 def answer_file_dict(state: AnswerFile) -> dict[str, Any]:

@@ -20,11 +20,10 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from grid.compare import Comparison, cost_words, move_text, side_by_side
-from grid.pdf import FONT, RTL_NOTE, draw_text, find_font, has_rtl, p, qr_flowable
+from grid.pdf import FONT, RTL_NOTE, find_font, footer_canvas, has_rtl, p, qr_flowable
 
 PAGE = landscape(A4)
 MARGIN = 14 * mm
@@ -61,32 +60,6 @@ def _table(rows: list[list[str]], widths: list[float], s: dict[str, ParagraphSty
             commands.append(("BACKGROUND", (0, i), (-1, i), DIFFERS))
     t.setStyle(TableStyle(commands))
     return t
-
-
-def _footer(title: str, day: date) -> type:
-    """A canvas that writes 'title · date · page N of M' on every page."""
-
-    class Footer(rl_canvas.Canvas):
-        def __init__(self, *args: Any, **kwargs: Any):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFillColor(colors.HexColor("#555555"))
-                draw_text(self, MARGIN, 8 * mm, f"{title} · {day.isoformat()}", 7.5)
-                self.setFont(FONT, 7.5)
-                self.drawRightString(PAGE[0] - MARGIN, 8 * mm, f"page {self._pageNumber} of {total}")
-                super().showPage()
-            super().save()
-
-    return Footer
 
 
 def build_compare_pdf(c: Comparison, *, link: Optional[str] = None, today: Optional[date] = None) -> bytes:
@@ -148,5 +121,5 @@ def build_compare_pdf(c: Comparison, *, link: Optional[str] = None, today: Optio
         qr, why = qr_flowable(link, size=36 * mm)
         block.append(qr if qr is not None else p(why or "", s["small"]))
         story.append(KeepTogether(block))
-    doc.build(story, canvasmaker=_footer(title, today))
+    doc.build(story, canvasmaker=footer_canvas(title, today, PAGE[0], MARGIN, 8 * mm))
     return buf.getvalue()

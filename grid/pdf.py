@@ -339,8 +339,9 @@ def humanize(text: str, q: Questionnaire) -> str:
     return text
 
 
-def _footer_canvas(title: str, day: date) -> type:
-    """A canvas that writes 'title · date · page N of M' on every page (two passes: M is known at the end)."""
+def footer_canvas(title: str, day: date, page_width: float = A4[0], margin: float = 18 * mm, baseline: float = 9 * mm) -> type:
+    """A canvas that writes 'title · date · page N of M' on every page (two passes: M is known at the
+    end). The comparison's landscape PDF uses it with its own width and margin."""
 
     class NumberedCanvas(rl_canvas.Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
@@ -358,9 +359,9 @@ def _footer_canvas(title: str, day: date) -> type:
                 self.setFont(FONT, 7.5)
                 self.setFillColor(colors.HexColor("#555555"))
                 label = title if len(title) <= 90 else title[:89] + "…"
-                draw_text(self, 18 * mm, 9 * mm, f"{label} · {day.isoformat()}", 7.5)
+                draw_text(self, margin, baseline, f"{label} · {day.isoformat()}", 7.5)
                 self.setFont(FONT, 7.5)
-                self.drawRightString(A4[0] - 18 * mm, 9 * mm, f"page {self._pageNumber} of {total}")
+                self.drawRightString(page_width - margin, baseline, f"page {self._pageNumber} of {total}")
                 super().showPage()
             super().save()
 
@@ -747,7 +748,7 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
     for url in _sources(a, catalog):
         story.append(p(url, s["small"]))
     story.append(KeepTogether([p("Glossary", s["h1"]), _table([["Term", "Meaning"]] + [[t, d] for t, d in GLOSSARY], [width * 0.18, width * 0.82], s)]))
-    doc.build(story, canvasmaker=_footer_canvas(doc_title, today))
+    doc.build(story, canvasmaker=footer_canvas(doc_title, today))
     return buf.getvalue()
 def _name(m: Any) -> str:
     return f"{m.name} ({m.native_name})" if m.native_name else m.name

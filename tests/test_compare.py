@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from grid.answers import AnswerFile, parse_answer_file
 from grid.assessment import assess
-from grid.cli import main
 from grid.compare import (
     COMPARE_KEY,
     MAX_QUERY_BYTES,
@@ -278,16 +277,7 @@ def test_pdf_holds_the_names_the_calls_and_the_list_to_agree_on():
 
 
 # ----------------------------------------------------------------------------- the command line
-def run(*argv, stdin=None):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def write(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+from tests.test_cli import run, write  # noqa: E402 (the CLI tests' own helpers)
 
 
 def test_cli_compare_prints_the_summary_the_drivers_and_the_list(tmp_path):
