@@ -327,7 +327,7 @@ def render_tornado(a: Assessment) -> None:
     sens = _sensitivity(*key) if key is not None else None
     if sens is None or not sens.swings:
         return
-    st.markdown("#### What moves the cost")
+    st.markdown("### What moves the cost")  # under the step's h2: the heading order stays whole
     st.caption(RANGES_TEXT + " In the chart, the dashed line marks each option's cost at your inputs.")
     figure = _tornado_figure(*key)
     if figure is not None:

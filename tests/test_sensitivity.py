@@ -216,7 +216,7 @@ def test_costs_step_shows_the_tornado_and_its_figures():
     charts = [c for c in at.get("plotly_chart") if "tornado_chart" in c.proto.id]
     assert len(charts) == 1
     text = markdown_text(at)
-    assert "#### What moves the cost" in text
+    assert "### What moves the cost" in text
     assert "**Hybrid router** (chosen), $641 a month at your inputs:" in text
     assert "**Open weights, rented** (best allowed alternative), $240 a month at your inputs:" in text
     assert "| Volume \\(×0\\.5 to ×2\\) | 15M tokens a day → $320 | 60M tokens a day → $1,281 | $961 |" in text

@@ -3,6 +3,8 @@ one allowed is Streamlit's own markup, listed here and in the README."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from tests.browser.helpers import idle
@@ -23,6 +25,9 @@ PAGES = {
     "catalog": "catalog",
     "method": "method",
     "tampered link": "?v=1&daily_tokens=lots&step=result",
+    "since this decision": "?v=1&profile=hybrid_router&cd=20261121&step=result",
+    "compare, empty": "compare",
+    "compare, two links": "compare?compare=" + quote("v=1&profile=prototype&title=A", safe="") + "&compare=" + quote("v=1&profile=regulated_on_prem&title=B", safe=""),
 }
 
 
