@@ -91,6 +91,7 @@ class Session:
         self.title = title
         self.stats = stats
         self.reconnect = reconnect
+        self.recovered = 0  # reconnects so far
         self.cookies: dict[str, str] = {}  # what the server set, sent back as a browser does
         self.changed_keys: set[str] = set()  # URL parameters this visit's answers changed
         self.url_writes = 0  # page_info_changed messages: the server writing the URL from its state
@@ -188,6 +189,7 @@ class Session:
                 if time.monotonic() > deadline:
                     raise LoadError(f"{self.title}: no reconnect within {RECONNECT_TIMEOUT:.0f} s after {cause!r}: {exc!r}") from exc
                 await asyncio.sleep(0.25)  # a browser's reconnect backoff
+        self.recovered += 1
         now = dict(parse_qsl(self.query, keep_blank_values=True))
         lost = {k: shown.get(k) for k in sorted(self.changed_keys) if now.get(k) != shown.get(k)}
         self.stats.recoveries.append({
@@ -209,6 +211,8 @@ class Session:
             if key in self.ids:
                 rs.widget_states.widgets.append(state)
         if trigger:
+            if trigger not in self.ids:
+                raise LoadError(f"{self.title}: no {trigger!r} on this step to press")
             w = WidgetState(id=self.ids[trigger])
             w.trigger_value = True
             rs.widget_states.widgets.append(w)
@@ -284,13 +288,41 @@ async def visit(base: str, title: str, rng: random.Random, stats: Stats, think: 
     async def pause():
         await s.pause(rng.uniform(*think))
 
+    async def reach(move, key: str, where: str) -> None:
+        """Make a move (a step or a tab) and check that ``key`` is on the page. A click whose run a dying
+        replica never finished is lost with it; the session comes back from its URL where it last was,
+        so after a reconnect the user makes the move again, as a person would."""
+        recovered = s.recovered
+        await move()
+        if key not in s.ids and s.recovered > recovered:
+            await move()
+        if key not in s.ids:
+            raise LoadError(f"{title}: {key!r} is not on {where}")
+
+    async def to_cost():
+        await s.go("Cost", "to_cost")
+
+    async def to_costs():
+        await s.go("Costs", "to_costs")
+
+    async def to_result():
+        await s.go("Result", "to_result")
+
+    async def open_share():
+        if "result_tab" not in s.ids:
+            await to_result()
+        s.set_tab("result_tab", "Share and export")  # only the open tab is drawn
+        await s.rerun("open_share")
+
     async with Session(base, title, stats, reconnect) as s:
         s.query = f"v=1&profile={rng.choice(PROFILES)}&title={title}"
         await s.rerun("open")
         await pause()
-        await s.go("Cost", "to_cost")
+        await reach(to_cost, COST_QUESTIONS[0], "the Cost step")
         for key in COST_QUESTIONS:
             await pause()
+            if key not in s.ids and s.recovered:  # a reconnect while thinking brought the session back elsewhere
+                await reach(to_cost, key, "the Cost step")
             before = s.query
             options = list(s.widgets[key].options)
             current = s.sent[key].string_value if key in s.sent else None
@@ -303,12 +335,11 @@ async def visit(base: str, title: str, rng: random.Random, stats: Stats, think: 
                 if key not in s.widgets:
                     raise LoadError(f"{title}: {key} vanished after it was changed")
         await pause()
-        await s.go("Costs", "to_costs")
+        await reach(to_costs, "cost_reset", "the Costs step")
         await pause()
-        await s.go("Result", "to_result")
+        await reach(to_result, "result_tab", "the Result step")
         await pause()
-        s.set_tab("result_tab", "Share and export")  # only the open tab is drawn
-        await s.rerun("open_share")
+        await reach(open_share, "build_pdf", "the Share and export tab")
         await s.rerun("build_pdf", trigger="build_pdf")
         pdf = s.widgets.get("dl_pdf")
         if pdf is None or not getattr(pdf, "url", ""):
