@@ -506,7 +506,12 @@ async def settle_rss(probe: ServerProbe, seconds: float) -> float:
 
 
 async def hello_rerun_ms(base: str, runs: int = 20) -> float:
-    """Median rerun of the hello-world app over the same protocol: the same-run baseline."""
+    """Median rerun of the hello-world app over the same protocol: the same-run baseline. One
+    untimed session runs first: the app's TCP_NODELAY setting (app_pages/tcp.py) takes effect from
+    its first run on, so a process's first connection keeps Nagle's algorithm, and the measured
+    server, warmed by the untimed visit in ``main``, serves every timed session without it."""
+    async with Session(base, "hello-warmup", Stats()) as s:
+        await s.rerun("open")
     stats = Stats()
     async with Session(base, "hello", stats) as s:
         for _ in range(runs):
