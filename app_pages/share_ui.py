@@ -101,10 +101,10 @@ def render_share(assessment) -> None:  # noqa: ANN001 - an Assessment
     c1, c2, c3 = st.columns(3)
     stem = _slug(state.title)
     # the files are built when a button is clicked, not on every rerun
-    c1.download_button("Download the assessment (YAML)", data=lambda: yaml.safe_dump(saved_assessment(state, assessment, catalog_version()), sort_keys=False, allow_unicode=True).encode("utf-8"), file_name=f"{stem}.yaml", mime="application/x-yaml", key="dl_yaml", on_click="ignore", help="Restore it on the Start step, or run: python -m grid recommend FILE")
-    c2.download_button("Download the decision record (Markdown)", data=lambda: decision_record(state, today=today, base=link, assessment=assessment).encode("utf-8"), file_name=f"{stem}-decision-record.md", mime="text/markdown", key="dl_adr", on_click="ignore", help="An architecture decision record in the MADR layout")
+    c1.download_button("Download the assessment (YAML)", data=lambda: yaml.safe_dump(saved_assessment(state, assessment, catalog_version()), sort_keys=False, allow_unicode=True).encode("utf-8"), file_name=f"{stem}.yaml", mime="application/x-yaml", key="dl_yaml", on_click="ignore", wrap=True, help="Restore it on the Start step, or run: python -m grid recommend FILE")
+    c2.download_button("Download the decision record (Markdown)", data=lambda: decision_record(state, today=today, base=link, assessment=assessment).encode("utf-8"), file_name=f"{stem}-decision-record.md", mime="text/markdown", key="dl_adr", on_click="ignore", wrap=True, help="An architecture decision record in the MADR layout")
     revisit_day = revisit_date(state, today)
-    c1.download_button(f"Add the revisit date to your calendar ({revisit_day.isoformat()}, .ics)", data=lambda: revisit_ics(state, assessment, link, today).encode("utf-8"), file_name=f"{stem}-revisit.ics", mime="text/calendar", key="dl_ics", on_click="ignore", help="An all-day event on the revisit date (iCalendar), with the call, the deployment, its monthly cost and the link, and a reminder the day before")
+    c1.download_button(f"Add the revisit date to your calendar ({revisit_day.isoformat()}, .ics)", data=lambda: revisit_ics(state, assessment, link, today).encode("utf-8"), file_name=f"{stem}-revisit.ics", mime="text/calendar", key="dl_ics", on_click="ignore", wrap=True, help="An all-day event on the revisit date (iCalendar), with the call, the deployment, its monthly cost and the link, and a reminder the day before")
 
     fingerprint = link + "|" + revisit_day.isoformat()
     built = ss.get("_pdf")
@@ -113,7 +113,7 @@ def render_share(assessment) -> None:  # noqa: ANN001 - an Assessment
             data = pdf_report(state, today=today, base=link, assessment=assessment)
         ss["_pdf"] = built = (fingerprint, data)
     if built and built[0] == fingerprint:
-        c3.download_button("Download the PDF", data=built[1], file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf", type="primary", on_click="ignore")
+        c3.download_button("Download the PDF", data=built[1], file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf", type="primary", on_click="ignore", wrap=True)
     elif built:
         c3.caption("The answers changed since the PDF was built; build it again.")
     if not find_font().covers_cjk:
