@@ -359,7 +359,16 @@ def serve(replicas: int, port: int, host: str) -> int:
         print(f"{replicas} replicas behind nginx on http://{host}:{port}  (scratch dir {stack.dir}; Ctrl-C stops all)", flush=True)
         for proc, base in stack.replicas:
             print(f"  replica pid {proc.pid} on {base}", flush=True)
-        return stack.nginx.wait()  # until Ctrl-C or SIGTERM, or nginx exits
+        # until Ctrl-C or SIGTERM, or nginx exits, or whatever started us is gone: `make serve` that
+        # receives SIGTERM dies without passing it on, and the replicas must not outlive it
+        parent = os.getppid()
+        while True:
+            try:
+                return stack.nginx.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                if os.getppid() != parent:
+                    print("the process that started this one is gone; stopping", flush=True)
+                    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

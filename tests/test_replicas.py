@@ -115,3 +115,55 @@ def test_losing_a_replica_mid_run_loses_no_session_and_no_answer(stack):
     # every visit ended with a real PDF downloaded through nginx (Session.visit checks %PDF)
     assert result["visits"] >= 10 and result["pdf_downloads"] == result["visits"]
     assert result["recovery_max_s"] is not None and result["recovery_max_s"] < 30
+
+
+def test_serve_stops_every_process_when_whatever_started_it_dies():
+    """`make serve` killed with SIGTERM dies without passing the signal on; the starter notices that
+    its parent is gone and stops the replicas and nginx, so nothing outlives it."""
+    import signal
+    import sys
+
+    from bench.load import free_port
+
+    require_nginx()
+    port = free_port()
+    log = ARTIFACTS / "serve-orphan.log"
+    ARTIFACTS.mkdir(exist_ok=True)
+    # a parent shell that starts the server in the background and waits, like make does
+    parent = subprocess.Popen(
+        ["/bin/sh", "-c", f"{sys.executable} -m bench.replicas --replicas 2 --port {port} > {log} 2>&1 & wait"],
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        pids: list[int] = []
+        while time.monotonic() < deadline and len(pids) < 2:
+            text = log.read_text() if log.exists() else ""
+            pids = [int(line.split("pid ")[1].split()[0]) for line in text.splitlines() if "replica pid" in line]
+            assert parent.poll() is None, text
+            time.sleep(0.2)  # polling the log for the condition, with a deadline
+        assert len(pids) == 2, log.read_text()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as r:
+            assert r.status == 200
+        parent.kill()  # the parent dies without a word to its child
+        parent.wait()
+
+        def alive(pid: int) -> bool:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return False
+            return open(f"/proc/{pid}/stat").read().split(") ", 1)[1][0] != "Z"
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(alive(p) for p in pids):
+            time.sleep(0.2)
+        assert not any(alive(p) for p in pids), log.read_text()
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+    finally:
+        try:
+            os.killpg(parent.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
