@@ -25,7 +25,6 @@ date, which the comparison does not show. When that would pass the link budget
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 import zlib
@@ -42,8 +41,8 @@ from grid.catalog import Catalog, load_catalog
 from grid.cost import CostData, CostInputs, load_cost_data
 from grid.engine import REC_LABEL
 from grid.errors import InvalidComparison
-from grid.links import MAX_QUERY_BYTES, read_link, to_params
-from grid.options import OPTION_LABEL, money, value_text
+from grid.links import MAX_QUERY_BYTES, compress_text, decompress_text, read_link, to_params
+from grid.options import DEPLOYMENT_WORDS, OPTION_LABEL, money, value_text
 from grid.questionnaire import Questionnaire, load_questionnaire
 
 MIN_COMPARED = 2
@@ -51,7 +50,6 @@ MAX_COMPARED = 6
 COMPARE_KEY = "compare"  # one per assessment: the query of its share link
 PACKED_KEY = "compare_z"  # all of them, newline-joined, compressed: used only when the plain form is too long
 CHECKLIST_WORDS = {"yes": "Yes", "no": "No", "unsure": "Unsure"}
-DEPLOYMENT_WORDS = {"self_hosted": "self-hosted", "rented_open_weights": "rented open weights", "managed_api": "managed API", "router": "router"}
 COST_LABEL = {
     "tokens_per_day": "Tokens a day (cost input)",
     "output_share": "Output share (cost input)",
@@ -439,18 +437,11 @@ def encode_pairs(pairs: Sequence[tuple[str, str]]) -> str:
 
 
 def _pack(queries: Sequence[str]) -> str:
-    return base64.urlsafe_b64encode(zlib.compress("\n".join(queries).encode("utf-8"), 9)).decode("ascii").rstrip("=")
+    return compress_text("\n".join(queries))
 
 
 def _unpack(value: str) -> list[str]:
-    raw = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_", validate=True)
-    d = zlib.decompressobj()
-    out = d.decompress(raw, MAX_UNPACKED_BYTES)
-    if d.unconsumed_tail:
-        raise ValueError("expands beyond the limit")
-    if not d.eof:
-        raise ValueError("incomplete")
-    return [x for x in out.decode("utf-8").split("\n") if x.strip()]
+    return [x for x in decompress_text(value, MAX_UNPACKED_BYTES).split("\n") if x.strip()]
 
 
 def page_params(queries: Sequence[str]) -> dict[str, Any]:

@@ -69,14 +69,16 @@ def query_bytes(params: Mapping[str, str]) -> int:
     return len(encode_query(params).encode("ascii"))
 
 
-def _compress(text: str) -> str:
+def compress_text(text: str) -> str:
+    """Text as a link value: zlib, then URL-safe base64 without padding (``notes_z``, ``compare_z``)."""
     return base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii").rstrip("=")
 
 
-def _decompress(value: str) -> str:
+def decompress_text(value: str, limit: int = MAX_NOTES_BYTES) -> str:
+    """The inverse of ``compress_text``; refuses a value that would expand beyond ``limit`` bytes."""
     raw = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_", validate=True)
     d = zlib.decompressobj()
-    out = d.decompress(raw, MAX_NOTES_BYTES)
+    out = d.decompress(raw, limit)
     if d.unconsumed_tail:
         raise ValueError("expands beyond the limit")
     if not d.eof:
@@ -135,7 +137,7 @@ def to_params(
     notes_left_out = False
     if state.notes:
         plain = {**params, "notes": state.notes}
-        packed = {**params, "notes_z": _compress(state.notes)}
+        packed = {**params, "notes_z": compress_text(state.notes)}
         best = min((plain, packed), key=query_bytes)
         if query_bytes(best) <= MAX_QUERY_BYTES:
             params = best
@@ -312,7 +314,7 @@ def _read(
             text = value
             if key == "notes_z":
                 try:
-                    text = _decompress(value)
+                    text = decompress_text(value)
                 except (ValueError, binascii.Error, zlib.error, UnicodeDecodeError):
                     reading.invalid.append((key, value, "not valid compressed notes"))
                     continue

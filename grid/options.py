@@ -330,6 +330,10 @@ def value_text(v: Any) -> str:
     return str(v)
 
 
+#: The deployments in words, for prose (the PDF, the comparison).
+DEPLOYMENT_WORDS = {"self_hosted": "self-hosted", "rented_open_weights": "rented open weights", "managed_api": "managed API", "router": "router"}
+
+
 def tokens_short(tokens: float) -> str:
     """A daily volume in two significant figures, for chart labels: 420M, 4.9B, 850k."""
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):

@@ -45,7 +45,7 @@ from grid.catalog import Catalog
 from grid.changes import catalog_version
 from grid.cost import RANGE_MAX, RANGE_MIN
 from grid.engine import REC_LABEL
-from grid.options import money, tokens_short, value_text
+from grid.options import DEPLOYMENT_WORDS, money, tokens_short, value_text
 from grid.sensitivity import BREAK_EVEN, RANGES_TEXT, Swing, figure_text, money_ticks, sensitivity, table_rows, unmoved
 from grid.licensing import license_clauses
 from grid.questionnaire import AXIS_IDS, Questionnaire
@@ -287,7 +287,6 @@ LINES = {
 }
 
 
-DEPLOYMENT_WORDS = {"self_hosted": "self-hosted", "rented_open_weights": "rented open weights", "managed_api": "managed API", "router": "router"}
 ASSUMPTION_LABEL = {
     "tokens_per_day": "Tokens a day",
     "tokens_per_day_range": "Volume range priced",
