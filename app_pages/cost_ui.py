@@ -30,7 +30,7 @@ MORE_INPUTS: list[tuple[str, str, str, tuple[float, float, float], str]] = [
     ("min_replicas", "Minimum replicas", "Replicas kept running at the least, for redundancy.", (1, 10_000, 1), "%d"),
     ("cached_input_share", "Cached input share (0–1)", "The share of input tokens served from the API's prompt cache, at its cached price.", (0.0, 1.0, 0.05), "%.2f"),
     ("batch_share", "Batch share (0–1)", "The share of tokens sent through a batch endpoint, where the catalog lists a discount.", (0.0, 1.0, 0.05), "%.2f"),
-    ("closed_price_in", "Negotiated closed price, input (USD per million tokens)", "Your contract's price for the closed model; replaces the list price.", (0.0, 10_000.0, 0.1), "%.2f"),
+    ("closed_price_in", "Negotiated closed price, input (USD per million tokens)", "Your contract's price with the vendor for the closed model priced through its API (the one you name, or the one the list prices pick); replaces that model's list price there, and nowhere else.", (0.0, 10_000.0, 0.1), "%.2f"),
     ("closed_price_out", "Negotiated closed price, output (USD per million tokens)", "Your contract's price for the closed model's output tokens.", (0.0, 10_000.0, 0.1), "%.2f"),
     ("gpus_per_replica", "GPUs per self-hosted replica", "Overrides the serving footprint; fewer than the model's memory needs is refused.", (1, 1024, 1), "%d"),
 ]

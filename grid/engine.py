@@ -331,7 +331,19 @@ def decide(c: _Compiled, answers: Mapping[str, str], confirmed: Mapping[str, str
 
 
 def deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], stop: Optional[ChecklistItem], facts: Any) -> tuple:
-    """The deployment among the allowed options: (deployment, seller, option key, monthly, reason)."""
+    """The deployment among the allowed options: (deployment, seller, option key, monthly, reason).
+    When the chosen option is not the cheapest allowed one, the reason gives both monthly figures."""
+    dep, seller, key, monthly, reason = _deploy(q, rec, answers, stop, facts)
+    c = getattr(facts, "cheapest_allowed", None) if facts is not None else None
+    if key and c and c != key and monthly is not None:
+        co = facts.options[c]
+        if co.priced and co.monthly < monthly and _money(co.monthly) not in reason.text:
+            extra = f" The cheapest allowed option is {_LABEL[c]}, {_describe(co)}, at {_money(co.monthly)} a month."
+            reason = DeploymentReason(text=reason.text + extra, question=reason.question)
+    return dep, seller, key, monthly, reason
+
+
+def _deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], stop: Optional[ChecklistItem], facts: Any) -> tuple:
     if facts is None or not getattr(facts, "options", None):
         dep: Deployment = {"closed": "managed_api", "hybrid": "router"}.get(rec, "rented_open_weights")  # type: ignore[assignment]
         if rec == "open" and any(_matches(rule, answers) for rule in q.open_deployment.self_hosted_required_when):
@@ -348,13 +360,15 @@ def deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], st
         if key == "self_hosted":
             return "self"
         if key == "hybrid":
-            return " + ".join(x.seller.id if x.seller else "self" for x in o.parts) or None
+            return " + ".join(dict.fromkeys(x.seller.id if x.seller else "self" for x in o.parts)) or None
         return o.pick.seller.id if o.pick.seller else None
 
     def cheapest(keys: tuple[str, ...]) -> Optional[str]:
+        from grid.options import rank
+
         priced = [k for k in keys if opts[k].priced]
         if priced:
-            return min(priced, key=lambda k: opts[k].monthly)
+            return min(priced, key=lambda k: rank(opts[k]))
         allowed = [k for k in keys if opts[k].allowed]
         return allowed[0] if allowed else None
 
@@ -394,6 +408,20 @@ def deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], st
         key = cheapest(("rented_open", "self_hosted"))
         if key is None:
             return "rented_open_weights", None, None, None, DeploymentReason(text="No open option is allowed or priced.")
+        if (
+            key == "self_hosted"
+            and answers.get("ml_platform_team") == "none"
+            and opts["rented_open"].priced
+            and (opts["rented_open"].pick.meets_tier or not opts["self_hosted"].pick.meets_tier)
+        ):
+            # nobody to run a serving stack: rent the weights, and say what self-hosting would save
+            r, sh = opts["rented_open"], opts["self_hosted"]
+            text = (
+                f"{_describe(r)}: {_money(r.monthly)} a month. Rented rather than self-hosted because you have no platform "
+                f"team to run a serving stack; self-hosting ({_describe(sh)}) would cost {_money(sh.monthly)} a month "
+                "and pays once a team exists to run it."
+            )
+            return "rented_open_weights", seller_of("rented_open"), "rented_open", r.monthly, DeploymentReason(text=text, question="ml_platform_team")
         dep = "self_hosted" if key == "self_hosted" else "rented_open_weights"
         text = f"{_describe(opts[key])}: {_money(opts[key].monthly)} a month"
         other = "rented_open" if key == "self_hosted" else "self_hosted"
@@ -636,10 +664,18 @@ def _conflict(q: Questionnaire, effective: Mapping[str, str], overrides: Mapping
     def how(i: ChecklistItem) -> str:
         return "you confirmed" if i.id in overrides else "suggested from your answers"
 
-    first = a if q.checklist.index(a) < q.checklist.index(b) else b
+    confirmed = [i for i in (a, b) if i.id in overrides]
+    if not confirmed:
+        decides = "Neither is confirmed, so neither decides: the axes make the call."
+    else:
+        first = min(confirmed, key=q.checklist.index)
+        decides = (
+            f"The ordered checklist stops at the first confirmed yes, so “{first.question}” decides"
+            + (" (it comes first)." if len(confirmed) == 2 else ".")
+        )
     return (
         f"Two yeses pull in opposite directions: “{a.question}” ({how(a)}, toward open) and “{b.question}” ({how(b)}, toward closed). "
-        f"The ordered checklist takes the first confirmed one (“{first.question}” comes first). To settle it, decide which is the real "
+        f"{decides} To settle it, decide which is the real "
         "constraint: a hard data boundary usually wins, and meeting it within weeks without a platform team means a managed, "
         "in-boundary option (your cloud's endpoint) or more time."
     )

@@ -446,6 +446,19 @@ class World:
                 best = pick
         return best
 
+    def _too_small(self, models: Any) -> Optional[str]:
+        """When the user's GPUs per replica are too few for every footprint: the smallest need, in words."""
+        needs = []
+        for m in models:
+            for f in self.data.footprints:
+                gpu = self.data.gpu(f.gpu)
+                if f.model != m.id or gpu is None or (self.inputs.gpu is not None and f.gpu != self.inputs.gpu):
+                    continue
+                sz = sizing(f, m, gpu, self.data.defaults)
+                if sz is not None and (self.inputs.gpus_per_replica or 0) < sz.min_gpus:
+                    needs.append((sz.min_gpus, f"{m.name} needs at least {sz.min_gpus} × {gpu.name} ({sz.text})."))
+        return min(needs)[1] if needs else None
+
     def closed_price(self, p: Price) -> Price:
         return negotiated(p, self.inputs)
 
@@ -493,7 +506,7 @@ class World:
                     rows.append((m, None, None))
         return rows
 
-    def _option(self, key: str, ctx: Ctx, tokens: float, peak: float, desired: int) -> Option:
+    def _option(self, key: str, ctx: Ctx, tokens: float, peak: float, desired: int, negotiate: bool = True) -> Option:
         active = [f for f in FILTERS if f.applies(ctx.answers)]
         hosted = key != "self_hosted"
         relevant = [f for f in active if f.scope == "model" or hosted]
@@ -526,16 +539,19 @@ class World:
                 if sh is not None:
                     picks.append(Pick(m, None, None, sh.footprint, sh.monthly, meets, sh.detail, sh.gpus_per_replica, sh.throughput, sh.hourly, sh.replicas, sh.gpu_name))
                 continue
-            price = self.closed_price(p) if m.weights == "closed" else p  # type: ignore[arg-type]
-            monthly = self.api_monthly(tokens, price)  # type: ignore[arg-type]
+            monthly = self.api_monthly(tokens, p)  # type: ignore[arg-type]
             seller = s.name if s else p.seller  # type: ignore[union-attr]
-            picks.append(Pick(m, s, price, None, monthly, meets, f"{m.name} at {seller}'s prices"))
+            picks.append(Pick(m, s, p, None, monthly, meets, f"{m.name} at {seller}'s prices"))
         if not picks:
             why = (
                 "No allowed model has a catalogued serving footprint with a sourced throughput; enter your own measured tokens per second."
                 if key == "self_hosted"
                 else "No allowed row has a complete price."
             )
+            if key == "self_hosted" and self.inputs.gpus_per_replica:
+                need = self._too_small(m for m, _, _ in kept)
+                if need:
+                    why = f"Your {self.inputs.gpus_per_replica} GPU(s) per replica cannot hold any allowed model: {need}"
             return Option(key, True, (), None, note=why)
         picks.sort(key=lambda x: (not x.meets_tier, x.monthly, -TIER_RANK[x.model.tier], x.model.id))
         best = picks[0]
@@ -545,6 +561,17 @@ class World:
             best = min((x for x in picks if TIER_RANK[x.model.tier] == top), key=lambda x: x.monthly)
             tier_name = next(t for t, r in TIER_RANK.items() if r == desired)
             note = f"No allowed model of this option reaches the {tier_name} tier your tasks need; priced with {best.model.name} ({best.model.tier}), the best available."
+        if negotiate and key == "closed_api" and best.price is not None:
+            # a negotiated price is the user's contract with the vendor for the model picked at list prices;
+            # it never reprices other models or other sellers
+            deal = self.closed_price(best.price)
+            if deal is not best.price:
+                lp = best.price
+                best = Pick(
+                    best.model, best.seller, deal, None, self.api_monthly(tokens, deal), best.meets_tier,
+                    f"{best.model.name} at your negotiated price with {best.seller.name if best.seller else lp.seller} "
+                    f"(list: ${lp.input_usd_per_mtok:,.2f} in / ${lp.output_usd_per_mtok:,.2f} out per M tokens)",
+                )
         return Option(key, True, (), best, note=note)
 
     def _facts(self, answers: Mapping[str, str]) -> Facts:
@@ -561,7 +588,7 @@ class World:
 
         def cheapest(keys: tuple[str, ...]) -> Optional[str]:
             priced = [k for k in keys if opts[k].priced]
-            return min(priced, key=lambda k: opts[k].monthly) if priced else None  # type: ignore[arg-type, return-value]
+            return min(priced, key=lambda k: rank(opts[k])) if priced else None
 
         c_open, c_closed = cheapest(OPEN_OPTIONS), cheapest(CLOSED_OPTIONS)
         c_all = cheapest(OPTION_KEYS)
@@ -637,7 +664,7 @@ class World:
                     sides[k] = o
         if wanted == "cheaper":  # seed 003's efficient closed tier can carry the volume too
             for o in closed:
-                small = self._option(o.key, ctx, rest, peak, vol_tier)
+                small = self._option(o.key, ctx, rest, peak, vol_tier, negotiate=False)
                 if small.pick is not None and small.pick.model.tier != "frontier":
                     sides[o.key] = small
         if not sides:
@@ -674,7 +701,7 @@ class World:
         return sh.monthly if sh else p.monthly  # type: ignore[union-attr]
 
     def _cost_text(self, opts, c_open, c_closed, ratio, lean, tokens, rng) -> str:
-        vol = f"{volume_words(tokens)} tokens a day" + (" (volume not known: assumed; see the range)" if rng else "")
+        vol = f"{volume_words(tokens)} tokens a day" + (" (volume not known: a typical volume inside the range is assumed)" if rng else "")
         if not c_open and not c_closed:
             return f"At {vol}, no allowed option could be priced."
         if not c_open or not c_closed:
@@ -688,9 +715,21 @@ class World:
         cheaper = "open" if o.monthly <= c.monthly else "closed"
         times = ratio if cheaper == "open" else (1 / ratio if ratio else math.inf)
         lean_words = {None: "no lean", "neutral": "no lean"}.get(lean, f"a lean toward {'open' if 'open' in (lean or '') else 'closed'}")
+        diff = abs(c.monthly - o.monthly)  # type: ignore[operator]
+        why = ""
+        if lean in (None, "neutral") and times >= COST_BANDS[-1][0]:
+            why = f": the difference, {money(diff)} a month, is under the {money(NEGLIGIBLE_USD)} that counts as a reason"
+        elif lean in ("slightly_open", "slightly_closed") and diff < MATERIAL_USD and times >= COST_BANDS[-2][0]:
+            why = f", only slight because the difference, {money(diff)} a month, is under {money(MATERIAL_USD)}"
+        span = ""
+        if rng and None not in (o.low, o.high, c.low, c.high):
+            span = (
+                f" Over {volume_words(rng[0])} to {volume_words(rng[1])} tokens a day the open side costs "
+                f"{money(o.low)} to {money(o.high)} a month and the closed side {money(c.low)} to {money(c.high)}."
+            )
         return (
             f"At {vol}, {describe(o)} costs {money(o.monthly)} a month against {money(c.monthly)} for {describe(c)}: "
-            f"the {cheaper} side is {times:,.1f}× cheaper, which gives the cost axis {lean_words}."
+            f"the {cheaper} side is {times:,.1f}× cheaper, which gives the cost axis {lean_words}{why}.{span}"
         )
 
 
@@ -699,6 +738,12 @@ class _Mix:
     output_share: float
     cached_input_share: float
     batch_share: float
+
+
+def rank(o: Option) -> tuple[bool, float]:
+    """How options compare: one whose model meets the tier the tasks need comes before one that
+    does not, however cheap; then the monthly cost. A below-tier model is not a like-for-like price."""
+    return (not (o.pick is not None and o.pick.meets_tier), o.monthly if o.monthly is not None else math.inf)
 
 
 def describe(o: Option) -> str:

@@ -144,9 +144,21 @@ def decision_record(
             lines.append(f"* Checklist: “{q.checklist_by_id[item].question}” {answer}, suggested from our answers (not confirmed, so it decides nothing).")
     lines += ["", "## Considered options", ""]
     costs = a.costs
+    def family_best(call: str, keys: tuple[str, ...]):
+        """The option that stands for a family: the chosen one, else its cheapest allowed one, else the first."""
+        if costs is None:
+            return None
+        if r.recommendation == call and r.deployment_option in keys:
+            return getattr(costs, r.deployment_option)
+        rows = [getattr(costs, k) for k in keys if getattr(costs, k) is not None]
+        if costs.cheapest_allowed in keys:
+            return getattr(costs, costs.cheapest_allowed)
+        allowed = sorted((o for o in rows if o.allowed and o.monthly_usd is not None), key=lambda o: o.monthly_usd)
+        return allowed[0] if allowed else rows[0]
+
     option_cost = {
-        "open": costs and (getattr(costs, r.deployment_option) if r.recommendation == "open" and r.deployment_option else costs.rented_open),
-        "closed": costs and (getattr(costs, r.deployment_option) if r.recommendation == "closed" and r.deployment_option else costs.closed_api),
+        "open": family_best("open", ("rented_open", "self_hosted")),
+        "closed": family_best("closed", ("closed_api", "closed_cloud")),
         "hybrid": costs and costs.hybrid,
     }
     names = {"open": "Open weights (self-hosted or rented)", "closed": "A closed model behind a managed API", "hybrid": "A hybrid router"}

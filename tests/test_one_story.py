@@ -289,7 +289,13 @@ def test_the_cost_reason_quotes_the_cost_tables_own_figures(answers):
     priced_open = [opts[k] for k in OPEN_OPTIONS if opts[k].allowed and opts[k].monthly_usd is not None]
     priced_closed = [opts[k] for k in CLOSED_OPTIONS if opts[k].allowed and opts[k].monthly_usd is not None]
     if priced_open and priced_closed:
-        o, c = min(priced_open, key=lambda x: x.monthly_usd), min(priced_closed, key=lambda x: x.monthly_usd)
+        f = facts(answers)
+        o, c = opts[f.cheapest_open], opts[f.cheapest_closed]
+        # a cheaper option on either side is only ever one whose model is below the tier the tasks need
+        rank = {"efficient": 0, "strong": 1, "frontier": 2}
+        for side, best in ((priced_open, o), (priced_closed, c)):
+            for x in side:
+                assert x.monthly_usd >= best.monthly_usd or rank[x.tier] < rank[f.desired_tier] <= rank[best.tier], (x, best)
         assert money(o.monthly_usd) in reason.text and money(c.monthly_usd) in reason.text
         cheaper = "open" if o.monthly_usd <= c.monthly_usd else "closed"
         assert f"the {cheaper} side is" in reason.text
@@ -355,3 +361,114 @@ def test_the_check_refuses_an_unknown_processor():
 
     text = SMALL_TEXT.replace("{seller: host, ", "{seller: host, processed_by: nobody, ", 1)
     assert any("processed_by: unknown seller 'nobody'" in p for p in parse_catalog_text(text, "x.yaml", TEST_PRIMARY).problems)
+
+
+# ----------------------------------------------------------------------------- the audit's cases
+TIERS = {"efficient": 0, "strong": 1, "frontier": 2}
+
+
+@FAST
+@given(answer_sets)
+def test_an_option_below_the_needed_tier_never_beats_one_that_meets_it(answers):
+    """A below-tier model is not a like-for-like price: the cheapest allowed option, the cheapest of
+    each side and the capability note all rank an option that meets the tier first."""
+    f = facts(answers)
+    meets = {k: o.pick.meets_tier for k, o in f.options.items() if o.priced}
+    for chosen, pool in ((f.cheapest_allowed, OPTION_KEYS), (f.cheapest_open, OPEN_OPTIONS), (f.cheapest_closed, CLOSED_OPTIONS)):
+        if chosen is not None and not meets[chosen]:
+            assert not any(meets.get(k) for k in pool), (chosen, meets)
+    if f.capability_gap and f.desired_tier == "frontier":
+        assert not (f.cheapest_open and meets[f.cheapest_open]) or not (f.cheapest_closed and meets[f.cheapest_closed])
+
+
+def test_a_team_without_platform_engineers_is_not_sent_to_self_host_a_below_tier_model():
+    answers = {
+        "data_boundary": "own_cloud_only", "cloud_platform": "gcp", "auditability": "required",
+        "ml_platform_team": "none", "task_difficulty": "frontier", "daily_tokens": "over_100m", "traffic_shape": "steady",
+    }
+    a = assess(answers, today=TODAY)
+    r = a.result
+    assert r.deployment_option == "rented_open", r.deployment_reason.text
+    assert a.costs.rented_open.tier == "frontier"
+    assert "No allowed model of this option reaches the frontier tier" not in (a.costs.capability_note or "")
+
+
+@FAST
+@given(answer_sets)
+def test_a_deployment_dearer_than_the_cheapest_allowed_option_names_both_figures(answers):
+    f = facts(answers)
+    d = decide(C, answers, {}, f)
+    c = f.cheapest_allowed
+    if d.option and c and d.option != c and d.monthly is not None and f.options[c].monthly < d.monthly:
+        assert money(d.monthly) in d.reason.text and money(f.options[c].monthly) in d.reason.text, d.reason.text
+
+
+@FAST
+@given(answer_sets)
+def test_an_open_call_with_no_platform_team_rents_when_renting_is_allowed(answers):
+    answers = {**answers, "ml_platform_team": "none"}
+    f = facts(answers)
+    d = decide(C, answers, {}, f)
+    r = f.options["rented_open"]
+    if d.rec == "open" and r.priced and d.option == "self_hosted":
+        # only when an answer requires self-hosting, or renting is below the tier and self-hosting is not
+        required = answers.get("data_boundary") == "air_gapped"
+        assert required or (not r.pick.meets_tier and f.options["self_hosted"].pick.meets_tier), d.reason.text
+
+
+def test_a_conflict_names_what_decides_it():
+    unconfirmed = assess({"data_boundary": "air_gapped", "ml_platform_team": "none", "time_to_production": "weeks"}, {}, today=TODAY).result
+    assert unconfirmed.conflict and "Neither is confirmed" in unconfirmed.conflict
+    both = assess({"data_boundary": "air_gapped"}, {"ship_fast_no_platform": "yes", "data_must_stay": "yes"}, today=TODAY).result
+    first = Q.checklist_by_id["data_must_stay"].question
+    assert f"“{first}” decides (it comes first)" in both.conflict
+
+
+def test_a_conflict_with_only_suggested_yeses_says_the_axes_decide():
+    q_must, q_fast = Q.checklist_by_id["data_must_stay"], Q.checklist_by_id["ship_fast_no_platform"]
+    from grid.engine import _conflict
+
+    text = _conflict(Q, {q_must.id: "yes", q_fast.id: "yes"}, {})
+    assert "Neither is confirmed, so neither decides: the axes make the call." in text
+    text = _conflict(Q, {q_must.id: "yes", q_fast.id: "yes"}, {q_fast.id: "yes"})
+    assert f"“{q_fast.question}” decides." in text
+
+
+def test_a_negotiated_price_reprices_only_the_vendor_api_pick_and_says_so():
+    answers = {"task_difficulty": "frontier", "daily_tokens": "over_100m", "cloud_platform": "aws"}
+    base = facts(answers)
+    deal = World(Q, CAT, DATA, CostInputs(closed_price_in=0.05, closed_price_out=0.1), TODAY, REVISIT).facts(answers)
+    # the model is the one the list prices pick; only its price changes
+    assert deal.options["closed_api"].pick.model.id == base.options["closed_api"].pick.model.id
+    assert "your negotiated price" in deal.options["closed_api"].pick.detail
+    assert deal.options["closed_api"].pick.price.input_usd_per_mtok == 0.05
+    # your cloud's endpoint keeps its own list price
+    assert deal.options["closed_cloud"].monthly == base.options["closed_cloud"].monthly
+    assert deal.options["closed_cloud"].pick.price.input_usd_per_mtok != 0.05
+
+
+def test_too_few_gpus_per_replica_are_named_on_the_self_hosted_option():
+    w = World(Q, CAT, DATA, CostInputs(gpus_per_replica=1), TODAY, REVISIT)
+    f = w.facts({"data_boundary": "air_gapped", "task_difficulty": "frontier"})
+    o = f.options["self_hosted"]
+    if o.pick is None:
+        assert o.note and "GPU(s) per replica cannot hold any allowed model" in o.note and "needs at least" in o.note
+
+
+def test_the_decision_record_rules_out_a_closed_option_only_when_every_closed_option_is_ruled_out():
+    from grid.answers import AnswerFile
+    from grid.report import decision_record
+
+    answers = dict(Q_PROFILE("hybrid_router"), data_boundary="own_cloud_only", cloud_platform="aws")
+    a = assess(answers, today=TODAY)
+    assert a.costs.closed_cloud.allowed and not a.costs.closed_api.allowed
+    text = decision_record(AnswerFile(answers=answers, checklist={}), today=TODAY)
+    closed_section = text.split("### A closed model behind a managed API", 1)[1].split("###", 1)[0]
+    assert "our answers rule it out" not in closed_section
+    assert money(a.costs.closed_cloud.monthly_usd) in closed_section
+
+
+def Q_PROFILE(pid):
+    from grid.profiles import load_profiles
+
+    return dict(load_profiles()[pid].answers)
