@@ -498,10 +498,18 @@ def cmd_cost(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except InvalidCostInput as e:
         print(f"grid: argument {COST_FLAGS.get(e.field, e.field)}: {e.message}", file=err)
         return EXIT_BAD_INPUT
+    catalog = _catalog(err)
+    notes = []
+    for o in (report.closed_api, report.rented_open, report.self_hosted):
+        m = catalog.model_by_id.get(o.model or "")
+        if m is not None and m.lifecycle_note() and f"{m.name}: {m.lifecycle_note()}" not in notes:
+            notes.append(f"{m.name}: {m.lifecycle_note()}")
     if args.json:
-        print(json.dumps(report.to_json_dict(), ensure_ascii=False), file=out)
+        print(json.dumps({**report.to_json_dict(), "lifecycle_notes": notes}, ensure_ascii=False), file=out)
     else:
         print(format_cost(report), file=out)
+        for n in notes:
+            print(f"Lifecycle: {n}", file=out)
     return 0
 
 

@@ -403,6 +403,8 @@ def resolve(
     if closed is None or closed.weights != "closed":
         known = ", ".join(m.id for m in catalog.models if m.weights == "closed")
         raise InvalidCostInput("closed_model", closed_id, f"unknown closed model {closed_id!r} (closed models: {known})")
+    if closed.retired:
+        raise InvalidCostInput("closed_model", closed_id, f"{closed.name} is retired ({closed.lifecycle_note()}); choose a live model")
     closed_price = _api_price(closed)
     if closed_price is None:
         raise InvalidCostInput("closed_model", closed_id, f"{closed.name} has no price in the catalog")
@@ -423,6 +425,8 @@ def resolve(
     if open_m is None or open_m.weights != "open":
         known = ", ".join(m.id for m in catalog.models if m.weights == "open")
         raise InvalidCostInput("open_model", open_id, f"unknown open-weight model {open_id!r} (open models: {known})")
+    if open_m.retired:
+        raise InvalidCostInput("open_model", open_id, f"{open_m.name} is retired ({open_m.lifecycle_note()}); choose a live model")
     note(
         "open_model",
         open_m.id,

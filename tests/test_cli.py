@@ -152,3 +152,19 @@ def test_real_entry_point_never_shows_a_traceback(tmp_path):
     assert "answers.daily_tokens: 7 is not an option of daily_tokens" in proc.stderr
     proc = subprocess.run([sys.executable, "-m", "grid", "bogus"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "invalid choice" in proc.stderr
+
+
+@pytest.mark.parametrize("flag,model", [("--closed", "magistral-medium-1-2"), ("--closed", "mistral-medium-3-1")])
+def test_cost_refuses_a_retired_model_in_one_line(flag, model):
+    code, out, err = run("cost", "--tokens-per-day", "10000000", flag, model)
+    assert code == 2 and out == ""
+    assert "is retired" in err and "choose a live model" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cost_names_the_lifecycle_of_a_deprecated_or_preview_model():
+    code, out, err = run("cost", "--tokens-per-day", "10000000", "--closed", "claude-mythos-preview", "--json")
+    assert code == 0
+    notes = json.loads(out)["lifecycle_notes"]
+    assert any(n.startswith("Claude Mythos Preview:") and ("Deprecated" in n or "preview" in n) for n in notes)
+    code, out, err = run("cost", "--tokens-per-day", "10000000", "--closed", "claude-mythos-preview")
+    assert "Lifecycle: Claude Mythos Preview" in out
