@@ -756,7 +756,7 @@ def _volume(tokens: float) -> str:
     return volume_words(tokens)
 
 
-FLIP_CONTEXT = ("cloud_platform", "data_region")
+FLIP_CONTEXT = ("cloud_platform", "data_region", "company_domicile")
 
 
 def _flips(q: Questionnaire, c: _Compiled, answers: Mapping[str, str], overrides: Mapping[str, str], current: Decision, world: Any) -> list[Flip]:

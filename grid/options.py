@@ -64,7 +64,7 @@ REGION_WORDS = {"eu": "the EU", "us": "the US", "uk": "the UK"}
 ZDR_OK = ("self_serve", "on_approval", "default")
 #: Answers that decide which options exist; a change of any other answer reuses the same options.
 RELEVANT = (
-    "data_boundary", "data_sensitivity", "data_region", "cloud_platform", "vendor_attestations", "modality",
+    "data_boundary", "data_sensitivity", "data_region", "company_domicile", "cloud_platform", "vendor_attestations", "modality",
     "version_pinning", "auditability", "task_difficulty", "daily_tokens", "traffic_shape",
     "monthly_active_users", "annual_revenue_usd", "ml_platform_team",
 )
@@ -112,6 +112,14 @@ def _terms(ctx: "Ctx", s: Optional[Provider], p: Optional[Price]) -> Optional[Pr
     if p is not None and p.processed_by:
         return ctx.catalog.provider_by_id.get(p.processed_by)
     return s
+
+
+def eu_domiciled(answers: Mapping[str, str]) -> bool:
+    """Is the licensee taken to be EU-domiciled? Its stated domicile; with none stated, an EU data region."""
+    domicile = answers.get("company_domicile")
+    if domicile in ("eu", "us", "uk", "other"):
+        return domicile == "eu"
+    return answers.get("data_region") == "eu"
 
 
 def _eu_restricted(ctx: "Ctx", m: Model) -> bool:
@@ -199,11 +207,17 @@ FILTERS: tuple[Filter, ...] = (
         lambda ctx, k: "No fitting open-weight model's licence allows commercial use at your scale.",
     ),
     Filter(
-        "licence_region", "data_region", "model",
-        "Data processed in the EU: licences that withhold rights from EU-domiciled users rule their models out.",
-        lambda a: a.get("data_region") == "eu",
+        "licence_region", "company_domicile", "model",
+        "A company domiciled in the EU (or, with no domicile given, data processed in the EU): licences that withhold "
+        "rights from EU-domiciled licensees rule their models out.",
+        lambda a: eu_domiciled(a),
         lambda ctx, m, s, p: not _eu_restricted(ctx, m),
-        lambda ctx, k: "Your data region is the EU, and the licences of the fitting models withhold their rights there.",
+        lambda ctx, k: (
+            "Your company is domiciled in the EU"
+            if ctx.answers.get("company_domicile") == "eu"
+            else "Your data region is the EU and no domicile is given, so your company is taken to be in the EU"
+        )
+        + ", and the licences of the fitting models withhold their rights from EU-domiciled licensees.",
     ),
 )
 

@@ -87,12 +87,17 @@ def _price(m: Model) -> Optional["Price"]:
 def geo_flags(lic: "License", m: Model, answers: Mapping[str, str]) -> list[str]:
     """The licence's regional restrictions that reach this model and this user's region."""
     region = answers.get("data_region")
+    domicile = answers.get("company_domicile")
     out = []
     for g in lic.geographic_restrictions:
         if g.scope == "multimodal" and not m.multimodal:
             continue
         where = {"eu": "the EU", "us": "the US", "uk": "the UK", "cn": "China"}.get(g.region, "a named region")
-        if region == g.region:
+        if domicile == g.region:
+            out.append(f"Regional restriction for {where}, where your company is domiciled: {g.text}")
+        elif domicile in ("eu", "us", "uk", "other"):
+            continue  # a stated domicile elsewhere: the clause does not reach you
+        elif region == g.region:
             out.append(f"Regional restriction for {where}, where your data is processed: {g.text} Check where your company is domiciled before relying on this model.")
         elif region in (None, "unknown", "any", "other"):
             out.append(f"Regional restriction: {g.text} (applies to {where}).")

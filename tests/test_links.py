@@ -239,7 +239,7 @@ def test_a_link_with_thousands_of_parameters_loads_what_is_valid_and_says_how_ma
     assert reading.refused is None and reading.params == 3000
     assert reading.state.profile == "ship_fast" and reading.state.answers["modality"] == "text_only"
     assert reading.messages()[0] == (
-        "This link has 3,000 parameters, far more than a link made by this app (53 at most); its valid parameters were loaded and the others ignored."
+        "This link has 3,000 parameters, far more than a link made by this app (54 at most); its valid parameters were loaded and the others ignored."
     )
     assert reading.messages()[1:] == ["Ignored unknown parameters: x."]
 

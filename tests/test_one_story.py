@@ -14,7 +14,7 @@ from grid.assessment import assess
 from grid.catalog import load_catalog
 from grid.cost import CostInputs, InvalidCostInput, load_cost_data
 from grid.engine import _compiled, decide, suggest_checklist
-from grid.options import CLOSED_OPTIONS, FILTERS, OPEN_OPTIONS, OPTION_KEYS, Ctx, World, cost_lean, money
+from grid.options import CLOSED_OPTIONS, FILTERS, OPEN_OPTIONS, OPTION_KEYS, Ctx, World, cost_lean, money, rank
 from grid.questionnaire import REC_RANK, load_questionnaire
 from tests.conftest import openness
 
@@ -123,6 +123,22 @@ def test_an_eu_data_region_rules_out_models_whose_licence_withholds_eu_rights():
     f = facts({"data_region": "eu"})
     assert "llama-4-maverick" not in f.allowed_models["open"]  # multimodal, Llama 4 licence
     assert "EU" in f.why_not["llama-4-maverick"]
+
+
+@pytest.mark.parametrize(
+    "answers,ruled_out",
+    [
+        ({"company_domicile": "eu", "data_region": "us"}, True),  # the clause follows the licensee's domicile
+        ({"company_domicile": "us", "data_region": "eu"}, False),  # a US company processing in the EU keeps its rights
+        ({"company_domicile": "unknown", "data_region": "eu"}, True),  # no domicile given: an EU region stands for it
+        ({"data_region": "any"}, False),
+    ],
+)
+def test_the_llama_4_eu_clause_follows_the_companys_domicile(answers, ruled_out):
+    f = facts(answers)
+    assert ("llama-4-maverick" not in f.allowed_models["open"]) is ruled_out
+    if ruled_out:
+        assert "EU" in f.why_not["llama-4-maverick"]
 
 
 # ----------------------------------------------------------------------------- capability and costs
@@ -276,8 +292,11 @@ def test_every_allowed_option_obeys_every_active_rule_and_the_deployment_is_allo
         required = answers.get("data_boundary") == "air_gapped" or (d.stop is not None and d.stop.deployment == "self_hosted" and d.rec == "open")
         if d.rec in ("open", "closed") and f.options[d.option].priced and not required:
             pool = OPEN_OPTIONS if d.rec == "open" else CLOSED_OPTIONS
-            cheapest = min(f.options[k].monthly for k in pool if f.options[k].priced)
-            assert d.monthly == cheapest, (d.option, d.monthly, cheapest)
+            # the cheapest of the call's options whose model meets the tier, else the cheapest; with no
+            # platform team, renting comes first when it is allowed
+            best = min((f.options[k] for k in pool if f.options[k].priced), key=rank)
+            no_team = answers.get("ml_platform_team") == "none" and d.option == "rented_open"
+            assert d.monthly == best.monthly or no_team, (d.option, d.monthly, best.key, best.monthly)
 
 
 @SLOW

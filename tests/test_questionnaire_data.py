@@ -46,6 +46,7 @@ UNSCORED = {
     "vendor_attestations": ("governance", ["required", "nice_to_have", "not_needed"]),
     "cloud_platform": ("control", ["aws", "azure", "gcp", "other_cloud", "on_premises", "unknown"]),
     "data_region": ("control", ["eu", "us", "uk", "other", "any", "unknown"]),
+    "company_domicile": ("control", ["eu", "us", "uk", "other", "unknown"]),
 }
 CONTEXT = {
     "monthly_active_users": ["under_1m", "1m_to_100m", "100m_to_700m", "over_700m"],

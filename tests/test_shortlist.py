@@ -168,3 +168,9 @@ def test_an_eu_restriction_is_flagged_for_multimodal_models_when_data_stays_in_t
     assert any("EU" in f and "No rights for EU-domiciled companies." in f for f in vision.flags)
     _, sl_us = shortlist({**answers, "data_region": "us"}, catalog=cat)
     assert not any("No rights" in f for f in next(c for c in sl_us.candidates if c.model == "open-vision").flags)
+    # the clause follows the company's domicile: an EU company is flagged wherever it processes data,
+    # a company domiciled elsewhere is not flagged even with an EU data region
+    _, sl_eu_co = shortlist({**answers, "data_region": "us", "company_domicile": "eu"}, catalog=cat)
+    assert any("where your company is domiciled" in f for f in next(c for c in sl_eu_co.candidates if c.model == "open-vision").flags)
+    _, sl_us_co = shortlist({**answers, "company_domicile": "us"}, catalog=cat)
+    assert not any("No rights" in f for f in next(c for c in sl_us_co.candidates if c.model == "open-vision").flags)
