@@ -646,7 +646,8 @@ class CostReport(BaseModel):
     assumptions: list[Assumption]
 
     def to_json_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        """The report as JSON, with money in whole cents (no 1163.565)."""
+        return _cents(self.model_dump(mode="json"))
 
     def options(self) -> list[OptionCost]:
         """The options in the order the pages show them (the vendor's API, your cloud, rented, self-hosted, hybrid)."""
@@ -655,6 +656,17 @@ class CostReport(BaseModel):
 
 def _money(x: float) -> str:
     return f"${x:,.0f}"
+
+
+def _cents(x: Any, key: str = "") -> Any:
+    """Round every monthly dollar figure in a JSON tree to cents."""
+    if isinstance(x, dict):
+        return {k: _cents(v, k) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_cents(v, key) for v in x]
+    if isinstance(x, float) and "monthly_usd" in key:
+        return round(x, 2)
+    return x
 
 
 def option_costs(tokens: float, r: Resolved) -> dict[str, OptionCost]:

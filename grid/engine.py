@@ -380,7 +380,11 @@ def _deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], s
         key = cheapest(("closed_api", "closed_cloud"))
         if key is None:
             return "managed_api", None, None, None, DeploymentReason(text="No closed option is allowed or priced.")
-        text = f"{_describe(opts[key])}: {_money(opts[key].monthly)} a month, the cheapest allowed closed option"
+        text = (
+            f"{_describe(opts[key])}: {_money(opts[key].monthly)} a month, the cheapest allowed closed option"
+            if opts[key].priced
+            else f"{_describe(opts[key])}: allowed but not priced ({(opts[key].note or 'no complete price row').rstrip('.')})"
+        )
         question = None
         other = "closed_cloud" if key == "closed_api" else "closed_api"
         if not opts[other].allowed and opts[other].blocked_by:
@@ -423,7 +427,11 @@ def _deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], s
             )
             return "rented_open_weights", seller_of("rented_open"), "rented_open", r.monthly, DeploymentReason(text=text, question="ml_platform_team")
         dep = "self_hosted" if key == "self_hosted" else "rented_open_weights"
-        text = f"{_describe(opts[key])}: {_money(opts[key].monthly)} a month"
+        text = (
+            f"{_describe(opts[key])}: {_money(opts[key].monthly)} a month"
+            if opts[key].priced
+            else f"{_describe(opts[key])}: allowed but not priced ({(opts[key].note or 'no complete price row').rstrip('.')})"
+        )
         other = "rented_open" if key == "self_hosted" else "self_hosted"
         question = None
         if opts[other].priced:
@@ -771,7 +779,10 @@ def _flips(q: Questionnaire, c: _Compiled, answers: Mapping[str, str], overrides
         seller = d.seller
         text = f"{REC_LABEL[d.rec]}, {d.deployment.replace('_', ' ')}"
         if facts is not None and getattr(facts, "options", None) and d.option:
-            text = f"{REC_LABEL[d.rec]}: {_describe(facts.options[d.option])}" + (f", {_money(d.monthly)} a month" if d.monthly is not None else "")
+            what = _describe(facts.options[d.option])
+            if d.rec == "hybrid" and d.deployment == "managed_api":  # no platform team: no router of your own
+                what = what.replace("a router over", "two managed endpoints behind one gateway:", 1)
+            text = f"{REC_LABEL[d.rec]}: {what}" + (f", {_money(d.monthly)} a month" if d.monthly is not None else "")
         flips.append(Flip(question=qid, to=to, recommendation=d.rec, kind=kind, question_label=qlabel, to_label=tlabel,
                           deployment=d.deployment, deployment_seller=seller, monthly_usd=None if d.monthly is None else round(d.monthly, 2), text=text))
 

@@ -790,15 +790,3 @@ def cost_lean(ratio: float, difference_usd: float) -> str:
         return "slightly_open" if "open" in lean else "slightly_closed"
     return lean
 
-
-def option_payload(o: Option, catalog: Catalog) -> dict[str, Any]:
-    """The public JSON of one option (``costs.<option>`` in ``recommend --json``)."""
-    p = o.pick
-    return {
-        "allowed": o.allowed,
-        "blocked_by": [b.model_dump() for b in o.blocked_by],
-        "model": p.model.id if p else None,
-        "seller": (p.seller.id if p.seller else ("self" if o.key == "self_hosted" else None)) if p else None,
-        "tier": p.model.tier if p else None,
-        "monthly_usd": round(p.monthly, 2) if p else None,
-    }

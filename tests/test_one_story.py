@@ -180,7 +180,7 @@ def test_a_negotiated_closed_price_and_gpus_per_replica_are_inputs():
     import json
 
     # 1M tokens a day × 30.42 days × (0.75 × $1 + 0.25 × $2) per million
-    assert code == 0 and json.loads(out.getvalue())["closed_api"]["monthly_usd"] == pytest.approx(30.42 * 1.25)
+    assert code == 0 and json.loads(out.getvalue())["closed_api"]["monthly_usd"] == pytest.approx(30.42 * 1.25, abs=0.005)  # in cents
 
 
 def test_an_unknown_volume_is_priced_over_a_stated_range():
@@ -491,3 +491,17 @@ def Q_PROFILE(pid):
     from grid.profiles import load_profiles
 
     return dict(load_profiles()[pid].answers)
+
+
+@SLOW
+@given(answer_sets)
+def test_the_json_carries_money_in_cents_and_no_hybrid_flip_calls_a_gateway_a_router(answers):
+    a = assess(answers, today=TODAY)
+    for o in a.costs.to_json_dict().values():
+        if isinstance(o, dict) and isinstance(o.get("monthly_usd"), float):
+            assert round(o["monthly_usd"], 2) == o["monthly_usd"]
+    for flip in a.result.flips:
+        if flip.recommendation == "hybrid" and flip.deployment == "managed_api":
+            assert "a router over" not in flip.text and "managed endpoints behind one gateway" in flip.text
+        assert "— a month" not in flip.text
+    assert "— a month" not in a.result.deployment_reason.text
