@@ -350,7 +350,9 @@ def sensitivity(
 # ----------------------------------------------------------------------------- tables and charts
 def money_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     """Round, non-negative tick values covering lo to hi, 1, 2, 2.5 or 5 times a power of ten apart."""
-    raw = max((hi - lo) / count if hi > lo else max(abs(hi), 1.0) / count, 1e-9)  # a span below a billionth of a dollar is none
+    if hi - lo <= max(abs(hi), 1.0) * 1e-9:  # a span below a billionth of the value is none: one point
+        lo = hi
+    raw = max((hi - lo) / count if hi > lo else max(abs(hi), 1.0) / count, 1e-9)
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
     first, last = math.floor(lo / step), math.ceil(hi / step * (1 - 1e-12))  # 3.0000000001 steps are 3
