@@ -550,26 +550,68 @@ class PrimarySource(Strict):
 
 class PrimarySourceList(Strict):
     primary: list[PrimarySource] = Field(min_length=1)
+    sellers: Optional[dict[str, list[str]]] = Field(
+        None, description="Seller id -> the owner(s) whose pages are primary for the seller's entry and its price rows."
+    )
+    licences: Optional[dict[str, list[str]]] = Field(None, description="Licence id -> its steward(s) or licensor(s).")
+    developers: Optional[dict[str, list[str]]] = Field(None, description="A model's developer string -> the owner(s) of its pages.")
+
+    @model_validator(mode="after")
+    def _owners_are_named_by_a_prefix(self) -> "PrimarySourceList":
+        named = {x.owner for x in self.primary}
+        bad = []
+        for section in ("sellers", "licences", "developers"):
+            for key, owners in (getattr(self, section) or {}).items():
+                if not owners:
+                    bad.append(f"{section}.{key}: names no owner (give at least one)")
+                bad += [f"{section}.{key}: {owner!r} owns no prefix in the primary list" for owner in owners if owner not in named]
+        if bad:
+            raise ValueError("; ".join(bad))
+        return self
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Primary:
-    """The primary-source prefixes, split into owners' pages and aggregators' pages."""
+    """The primary-source prefixes, split into owners' pages and aggregators' pages, with each
+    prefix's owner and whose pages are primary for each seller, licence and developer.
+
+    ``sellers``, ``licences`` and ``developers`` are None when the list does not map them (then only
+    the prefixes are checked, whoever owns them)."""
 
     owners: tuple[str, ...]
     aggregators: tuple[str, ...] = ()
+    owner_of_prefix: tuple[tuple[str, str], ...] = ()  # (prefix, owner), longest prefix first
+    sellers: Optional[dict[str, frozenset[str]]] = None
+    licences: Optional[dict[str, frozenset[str]]] = None
+    developers: Optional[dict[str, frozenset[str]]] = None
+
+    @property
+    def mapped(self) -> bool:
+        return self.sellers is not None or self.licences is not None or self.developers is not None
 
 
 @lru_cache(maxsize=4)
 def load_primary_sources(path: str | Path = PRIMARY_SOURCES_PATH) -> Primary:
-    """The URL prefixes that count as primary: the licensor's, the lab's or the seller's own pages."""
+    """The URL prefixes that count as primary: the licensor's, the lab's or the seller's own pages,
+    and whose pages are primary for each seller, licence and developer."""
     from grid.schema import validate_as
     from grid.yamlio import read_data_file
 
     data = validate_as(PrimarySourceList, read_data_file(path), str(path), "a mapping with a primary list")
+    mapped = any(getattr(data, s) is not None for s in ("sellers", "licences", "developers"))
+
+    def owners(section: Optional[dict[str, list[str]]]) -> Optional[dict[str, frozenset[str]]]:
+        if section is None:
+            return {} if mapped else None
+        return {k: frozenset(v) for k, v in section.items()}
+
     return Primary(
         owners=tuple(sorted({_norm_url(x.prefix) for x in data.primary if not x.aggregator})),
         aggregators=tuple(sorted({_norm_url(x.prefix) for x in data.primary if x.aggregator})),
+        owner_of_prefix=tuple(sorted({(_norm_url(x.prefix), x.owner) for x in data.primary}, key=lambda t: (-len(t[0]), t))),
+        sellers=owners(data.sellers),
+        licences=owners(data.licences),
+        developers=owners(data.developers),
     )
 
 
@@ -586,6 +628,22 @@ def is_primary(url: str, primary: Primary, aggregator: bool = False) -> bool:
     (the fact is the aggregator's own)."""
     u = _norm_url(url)
     return any(u.startswith(p) for p in primary.owners + (primary.aggregators if aggregator else ()))
+
+
+def owner_of(url: str, primary: Primary) -> Optional[str]:
+    """Whose page ``url`` is, by the longest primary prefix it starts with; None for a third party's."""
+    u = _norm_url(url)
+    return next((owner for prefix, owner in primary.owner_of_prefix if u.startswith(prefix)), None)
+
+
+def is_owners_page(url: str, owners: frozenset[str], primary: Primary, aggregator: bool = False) -> bool:
+    """Is ``url`` on one of ``owners``' own sites? An aggregator's site counts only when ``aggregator``."""
+    return is_primary(url, primary, aggregator) and owner_of(url, primary) in owners
+
+
+def _owner_names(owners: frozenset[str]) -> str:
+    names = sorted(owners)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 # ----------------------------------------------------------------------------- validation
@@ -667,12 +725,39 @@ def parse_catalog(
             if isinstance(seller, str) and seller not in known["provider"]:
                 problems.append((("models", i, "prices", j, "seller"), f"{label}.prices[{j}].seller: unknown seller {seller!r} (add it to providers)"))
 
+    # whose pages are primary for what: an id or developer the list does not map is reported once,
+    # at its own entry, and its 'verified' claims are then left unchecked until it is mapped
+    mapping_sections = {"providers": ("sellers", "seller"), "licenses": ("licences", "licence"), "models": ("developers", "developer")}
+
+    def owners_for(section: str, key: str) -> Optional[frozenset[str]]:
+        table = getattr(primary, mapping_sections[section][0])
+        return None if table is None else table.get(key)
+
     def needs_primary(section: str, i: int, label: str, entry: Any) -> None:
         own = section == "providers" and entry.kind == "aggregator"
-        if entry.confidence == "verified" and not any(is_primary(x.url, primary, own) for x in entry.sources):
+        key = entry.developer if section == "models" else entry.id
+        table, what = mapping_sections[section]
+        field_name = "developer" if section == "models" else "id"
+        owners = owners_for(section, key)
+        if primary.mapped and owners is None:
+            problems.append(
+                ((section, i, field_name), f"{label}.{field_name}: {what} {key!r} has no owner in data/primary_sources.yaml; "
+                 f"add it to primary_sources.yaml under {table}, with the owner(s) whose pages are primary for it")
+            )
+            return
+        if entry.confidence != "verified":
+            return
+        if owners is None:  # a list that maps no owners: any owner's page counts
+            if not any(is_primary(x.url, primary, own) for x in entry.sources):
+                problems.append(
+                    ((section, i, "confidence"), f"{label}.confidence: 'verified' needs at least one source on the owner's own site "
+                     "(see data/primary_sources.yaml); a third-party copy is 'secondary'")
+                )
+        elif not any(is_owners_page(x.url, owners, primary, own) for x in entry.sources):
             problems.append(
                 ((section, i, "confidence"), f"{label}.confidence: 'verified' needs at least one source on the owner's own site "
-                 "(see data/primary_sources.yaml); a third-party copy is 'secondary'")
+                 f"({_owner_names(owners)}'s, see data/primary_sources.yaml); another owner's page or a third-party copy is "
+                 "'secondary': mark it so, or cite the owner's page")
             )
 
     for section in ("licenses", "providers"):
@@ -692,10 +777,22 @@ def parse_catalog(
                 problems.append((("models", i, "prices", j, "kind"), f"{where}.kind: {p.kind!r}, but seller {p.seller!r} is {seller_kind[p.seller]!r}"))
             if p.processed_by is not None and p.processed_by not in seller_kind:
                 problems.append((("models", i, "prices", j, "processed_by"), f"{where}.processed_by: unknown seller {p.processed_by!r}"))
-            if p.confidence == "verified" and not is_primary(p.source, primary, p.kind == "aggregator"):
-                problems.append(
-                    (("models", i, "prices", j, "confidence"), f"{where}.confidence: 'verified' needs the seller's own page as source, not {p.source}")
-                )
+            if p.confidence == "verified" and p.seller in seller_kind:
+                row_owners = owners_for("providers", p.seller)
+                if row_owners is None:
+                    if not primary.mapped and not is_primary(p.source, primary, p.kind == "aggregator"):
+                        problems.append(
+                            (("models", i, "prices", j, "confidence"), f"{where}.confidence: 'verified' needs the seller's own page as source, not {p.source}")
+                        )
+                    # else: the seller has no owner yet, reported at its entry
+                elif not is_owners_page(p.source, row_owners, primary, p.kind == "aggregator"):
+                    whose = owner_of(p.source, primary)
+                    whose = f"{whose}'s page" if whose else "a third party's page"
+                    problems.append(
+                        (("models", i, "prices", j, "confidence"),
+                         f"{where}.confidence: 'verified' needs the seller's own page as source ({_owner_names(row_owners)}'s), "
+                         f"not {p.source} ({whose}); mark the row 'secondary' or cite the seller's page")
+                    )
         if m.weights == "closed" and m.provider in seller_kind and seller_kind[m.provider] != "first_party":
             problems.append((("models", i, "provider"), f"{label}.provider: {m.provider!r} is not a first-party seller (a closed model's provider is its vendor)"))
         for kind, ref, known, section in (

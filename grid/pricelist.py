@@ -2,9 +2,12 @@
 
 Catalogs drift silently. ``diff`` compares every price row's input, output and cached-input price
 and batch discount, and every model's context window and input modalities, with the pinned list,
-and returns one ``Disagreement`` per field that differs. A reviewed allow-list
+and returns one ``Disagreement`` per field that differs, a price we leave null that the list gives
+included. A model's own facts are read through any of its rows the list carries (the lab's own
+first), so an open-weight model sold only by providers is checked too. A reviewed allow-list
 (``data/price-list-review.yaml``) says, for each known disagreement, which side is right and why;
-``unexplained`` keeps the rest. Rows the list does not carry are reported as such, not as errors.
+``unexplained`` keeps the rest. Rows the list does not carry, and models with no row it could
+carry, are reported as such, not as errors.
 
 The list is a snapshot of a third-party file: it is never a source for the catalog, only a check.
 """
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from grid.catalog import Catalog, Model, Price
 from grid.errors import InvalidData
@@ -60,6 +63,8 @@ SELLER_PROVIDERS: dict[str, tuple[str, ...]] = {
 _KEY_PREFIXES = {"global", "us", "eu", "apac", "jp", "au", "ca", "uk", "us-gov", "anthropic", "openai", "meta", "mistral", "deepseek",
                  "qwen", "moonshotai", "moonshot", "zai", "google", "amazon", "cohere", "minimax", "nvidia", "xai"}
 _REGION_RANK = {"": 0, "global": 1, "us": 2}
+#: Words in a review's reason that say the matter is not settled: such a review says right: neither.
+_UNSETTLED = re.compile(r"\b(unsettled|not settled|undecided)\b", re.IGNORECASE)
 
 Field_ = Literal["input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok", "batch_discount", "context_tokens", "modalities"]
 
@@ -96,8 +101,19 @@ class Review(Strict):
     model: str
     seller: Optional[str] = Field(None, description="Null for the model's own facts (context_tokens, modalities).")
     field: Field_
-    right: Literal["ours", "theirs", "neither"] = Field(description="ours: the catalog is right; theirs: the catalog must change; neither: both are out of date.")
+    right: Literal["ours", "theirs", "neither"] = Field(
+        description="ours: the catalog is right; theirs: the catalog must change; neither: both are out of date, or the matter is "
+        "unsettled (neither side confirmed at the seller's own page)."
+    )
     why: str = Field(min_length=10)
+
+    @model_validator(mode="after")
+    def _unsettled_is_neither(self) -> "Review":
+        if self.right != "neither" and _UNSETTLED.search(self.why):
+            raise ValueError(
+                f"{self.model} {self.seller or ''} {self.field}: the reason says the matter is unsettled, so right must be 'neither', not {self.right!r}"
+            )
+        return self
 
 
 class Aliases(Strict):
@@ -204,10 +220,10 @@ def _price_disagreements(m: Model, p: Price, key: str, e: dict[str, Any]) -> lis
 
     for field, theirs_key in (("input_usd_per_mtok", "input_cost_per_token"), ("output_usd_per_mtok", "output_cost_per_token"), ("cached_input_usd_per_mtok", "cache_read_input_token_cost")):
         ours, theirs = getattr(p, field), _per_m(e, theirs_key)
-        if ours is not None and theirs is not None and _differs(ours, theirs):
+        if theirs is None:
+            continue
+        if ours is None or _differs(ours, theirs):  # a price the list has and we do not is a disagreement too
             add(field, ours, theirs)
-        elif field == "cached_input_usd_per_mtok" and ours is None and theirs is not None:
-            add(field, None, theirs)
     inp, batch_in = _per_m(e, "input_cost_per_token"), _per_m(e, "input_cost_per_token_batches")
     if inp and batch_in is not None:
         theirs_discount = round(1 - batch_in / inp, 4)
@@ -216,7 +232,36 @@ def _price_disagreements(m: Model, p: Price, key: str, e: dict[str, Any]) -> lis
     return out
 
 
+def _context_disagreement(m: Model, key: str, e: dict[str, Any]) -> Optional[Disagreement]:
+    """None when the list's entry agrees on the window or does not state one."""
+    ctx, out_max = e.get("max_input_tokens"), e.get("max_output_tokens")
+    if not m.context_tokens or not isinstance(ctx, int) or isinstance(ctx, bool):
+        return None
+    # Lists quote the window as input only, or input plus output, and "1M" as 10^6 or 2^20.
+    windows = [ctx] + ([ctx + out_max] if isinstance(out_max, int) and not isinstance(out_max, bool) else [])
+    if all(abs(m.context_tokens - w) > CONTEXT_TOLERANCE * w for w in windows):
+        return Disagreement(m.id, None, "context_tokens", m.context_tokens, ctx, key, _source(e))
+    return None
+
+
+def _source(e: dict[str, Any]) -> Optional[str]:
+    return e.get("source") if isinstance(e.get("source"), str) else None
+
+
+def _states(field: str, e: dict[str, Any]) -> bool:
+    if field == "context_tokens":
+        ctx = e.get("max_input_tokens")
+        return isinstance(ctx, int) and not isinstance(ctx, bool)
+    return _modalities(e) is not None
+
+
 def diff(catalog: Catalog, snapshot: dict[str, dict[str, Any]], review: Optional[ReviewFile] = None) -> DiffResult:
+    """Compare every live model's price rows, and its context window and input modalities, with the list.
+
+    The model's own facts are read through the first of its rows the list carries that states the
+    fact: the lab's own row first, then the other rows in the catalog's order (an open-weight model
+    sold only by providers is checked too). The disagreement names the list key it was read on.
+    A model with no row the list could carry is named in ``not_carried``."""
     review = review or ReviewFile()
     aliases = {(a.model, a.seller): a.key for a in review.aliases}
     found: list[Disagreement] = []
@@ -225,30 +270,34 @@ def diff(catalog: Catalog, snapshot: dict[str, dict[str, Any]], review: Optional
     for m in catalog.models:
         if m.retired:
             continue
-        model_key: Optional[str] = None
+        keys: list[tuple[bool, str]] = []  # (is the lab's own row, list key) for each row the list carries
+        looked_up = False
         for p in m.prices:
             if p.kind == "aggregator" or p.seller not in SELLER_PROVIDERS:
                 continue
+            looked_up = True
             key = find_key(m, p.seller, snapshot, aliases)
             if key is None:
                 not_carried.append(f"{m.id} @ {p.seller}")
                 continue
             compared += 1
             found += _price_disagreements(m, p, key, snapshot[key])
-            if p.kind == "first_party" and model_key is None:
-                model_key = key
-        if model_key is not None:
-            e = snapshot[model_key]
-            src = e.get("source") if isinstance(e.get("source"), str) else None
-            ctx = e.get("max_input_tokens")
-            out_max = e.get("max_output_tokens")
-            # Lists quote the window as input only, or input plus output, and "1M" as 10^6 or 2^20.
-            windows = [ctx] + ([ctx + out_max] if isinstance(ctx, int) and isinstance(out_max, int) else [])
-            if m.context_tokens and isinstance(ctx, int) and all(abs(m.context_tokens - w) > CONTEXT_TOLERANCE * w for w in windows):
-                found.append(Disagreement(m.id, None, "context_tokens", m.context_tokens, ctx, model_key, src))
-            theirs_mods = _modalities(e)
-            if theirs_mods is not None and sorted(set(m.modalities)) != theirs_mods:
-                found.append(Disagreement(m.id, None, "modalities", sorted(m.modalities), theirs_mods, model_key, src))
+            keys.append((p.kind == "first_party", key))
+        if not m.prices:
+            not_carried.append(f"{m.id} (no price rows)")
+        elif not looked_up:
+            not_carried.append(f"{m.id} (no row at a seller the list covers)")
+        ordered = [k for own, k in keys if own] + [k for own, k in keys if not own]
+        ctx_key = next((k for k in ordered if _states("context_tokens", snapshot[k])), None)
+        if ctx_key is not None:
+            d = _context_disagreement(m, ctx_key, snapshot[ctx_key])
+            if d is not None:
+                found.append(d)
+        mods_key = next((k for k in ordered if _states("modalities", snapshot[k])), None)
+        if mods_key is not None:
+            theirs_mods = _modalities(snapshot[mods_key])
+            if sorted(set(m.modalities)) != theirs_mods:
+                found.append(Disagreement(m.id, None, "modalities", sorted(m.modalities), theirs_mods, mods_key, _source(snapshot[mods_key])))
     by_key = {(r.model, r.seller, r.field): r for r in review.reviewed}
     explained = [(d, by_key[(d.model, d.seller, d.field)]) for d in found if (d.model, d.seller, d.field) in by_key]
     seen = {(d.model, d.seller, d.field) for d in found}

@@ -259,3 +259,134 @@ def test_check_reports_a_bad_reference_even_when_the_entry_has_a_field_error():
     text = SMALL_TEXT.replace("  license: lic-free\n", "  license: lic-nope\n  colour: red\n", 1)
     problems = " | ".join(_problems(text))
     assert "colour: unknown key" in problems and "license: unknown licence 'lic-nope'" in problems
+
+
+# ----------------------------------------------------------------------------- 'verified' on the right owner's page
+SHIPPED_PRIMARY = load_primary_sources()
+_LICENCE = """\
+- id: {id}
+  name: {id}
+  spdx: null
+  hf_tag: null
+  osi_approved: false
+  commercial_use: "yes"
+  thresholds: []
+  attribution: null
+  acceptable_use_policy: false
+  derivative_naming: null
+  outputs_to_train_other_models: allowed
+  patent_grant: express
+  sources: [{{url: "{url}", checked: 2026-11-01}}]
+  confidence: verified
+  notes: null
+"""
+_SELLER = """\
+- id: {id}
+  name: {id}
+  kind: {kind}
+  trains_on_api_data_by_default: false
+  zero_data_retention: unknown
+  sources: [{{url: "{url}", checked: 2026-11-01}}]
+  confidence: verified
+"""
+OWNED_TEXT = (
+    "licenses:\n"
+    + _LICENCE.format(id="mit", url="https://spdx.org/licenses/MIT.html")
+    + _LICENCE.format(id="minimax-m2-modified-mit", url="https://github.com/MiniMax-AI/MiniMax-M2/blob/main/LICENSE")
+    + "providers:\n"
+    + _SELLER.format(id="deepseek", kind="first_party", url="https://api-docs.deepseek.com/quick_start/pricing")
+    + _SELLER.format(id="together", kind="inference_provider", url="https://docs.together.ai/docs/privacy-and-security")
+    + _SELLER.format(id="openrouter", kind="aggregator", url="https://openrouter.ai/docs/features/zdr")
+    + """\
+models:
+- id: deepseek-v3
+  name: DeepSeek V3
+  developer: DeepSeek
+  weights: open
+  license: mit
+  provider: null
+  status: ga
+  released: 2026-06-01
+  modalities: [text]
+  context_tokens: 128000
+  parameters_total_b: 671
+  parameters_active_b: 37
+  prices:
+    - {seller: deepseek, kind: first_party, confidence: verified, input_usd_per_mtok: 0.3, output_usd_per_mtok: 1.2, source: "https://api-docs.deepseek.com/quick_start/pricing", checked: 2026-11-01}
+    - {seller: together, kind: inference_provider, confidence: verified, input_usd_per_mtok: 0.6, output_usd_per_mtok: 1.7, source: "https://docs.together.ai/docs/serverless-models", checked: 2026-11-01}
+    - {seller: openrouter, kind: aggregator, confidence: verified, input_usd_per_mtok: 0.3, output_usd_per_mtok: 1.2, source: "https://openrouter.ai/deepseek/deepseek-chat", checked: 2026-11-01}
+  tier: strong
+  tier_basis: test
+  sources: [{url: "https://huggingface.co/deepseek-ai/DeepSeek-V3", checked: 2026-11-01}]
+  confidence: verified
+  notes: null
+"""
+)
+
+
+def _owned(text: str) -> list[str]:
+    return list(parse_catalog_text(text, "x.yaml", SHIPPED_PRIMARY).problems)
+
+
+def test_verified_on_each_owners_own_page_passes():
+    assert _owned(OWNED_TEXT) == []
+
+
+def test_a_first_party_row_citing_an_inference_providers_page_is_refused():
+    text = OWNED_TEXT.replace('source: "https://api-docs.deepseek.com/quick_start/pricing"', 'source: "https://docs.together.ai/docs/serverless-models"', 1)
+    problems = _owned(text)
+    assert len(problems) == 1, problems
+    assert "models[0] (deepseek-v3).prices[0].confidence: 'verified' needs the seller's own page as source (DeepSeek's), " in problems[0]
+    assert "not https://docs.together.ai/docs/serverless-models (Together AI's page); mark the row 'secondary'" in problems[0]
+    assert _owned(text.replace("{seller: deepseek, kind: first_party, confidence: verified", "{seller: deepseek, kind: first_party, confidence: secondary", 1)) == []
+
+
+def test_an_aggregators_page_counts_only_for_the_aggregators_own_row():
+    text = OWNED_TEXT.replace('source: "https://api-docs.deepseek.com/quick_start/pricing"', 'source: "https://openrouter.ai/deepseek/deepseek-chat"', 1)
+    assert any("prices[0].confidence: 'verified' needs the seller's own page as source (DeepSeek's)" in p for p in _owned(text))
+
+
+def test_a_licence_citing_another_labs_repository_is_refused():
+    text = OWNED_TEXT.replace("https://github.com/MiniMax-AI/MiniMax-M2/blob/main/LICENSE", "https://huggingface.co/meta-llama/Llama-4-Scout-17B-16E/blob/main/LICENSE", 1)
+    problems = _owned(text)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("licenses[1] (minimax-m2-modified-mit).confidence: 'verified' needs at least one source on the owner's own site (MiniMax's")
+    # a lab's copy of a standard licence is the lab's page, not the steward's
+    mit = OWNED_TEXT.replace("https://spdx.org/licenses/MIT.html", "https://github.com/deepseek-ai/DeepSeek-V3/blob/main/LICENSE-CODE", 1)
+    assert any("(mit).confidence: 'verified' needs at least one source on the owner's own site (Open Source Initiative or SPDX's" in p for p in _owned(mit))
+
+
+def test_a_model_verified_only_on_another_labs_page_is_refused():
+    text = OWNED_TEXT.replace("https://huggingface.co/deepseek-ai/DeepSeek-V3", "https://huggingface.co/moonshotai/Kimi-K2-Instruct", 1)
+    assert any("(deepseek-v3).confidence: 'verified' needs at least one source on the owner's own site (DeepSeek's" in p for p in _owned(text))
+
+
+def test_a_seller_licence_or_developer_with_no_owner_is_reported():
+    seller = OWNED_TEXT.replace("- id: openrouter\n  name: openrouter\n", "- id: newhost\n  name: newhost\n", 1).replace("{seller: openrouter,", "{seller: newhost,", 1)
+    problems = _owned(seller)
+    assert len(problems) == 1, problems  # once, at the seller; its rows are not refused one by one
+    assert problems[0].startswith("providers[2] (newhost).id: seller 'newhost' has no owner in data/primary_sources.yaml; add it to primary_sources.yaml")
+    licence = OWNED_TEXT.replace("- id: mit\n  name: mit\n", "- id: wtfpl\n  name: wtfpl\n", 1).replace("  license: mit\n", "  license: wtfpl\n", 1)
+    assert any("licenses[0] (wtfpl).id: licence 'wtfpl' has no owner" in p for p in _owned(licence))
+    developer = OWNED_TEXT.replace("  developer: DeepSeek\n", "  developer: DeepSeek AI Lab\n", 1)
+    assert any("models[0] (deepseek-v3).developer: developer 'DeepSeek AI Lab' has no owner" in p and "under developers, with the owner(s)" in p
+               for p in _owned(developer))
+
+
+def test_the_shipped_list_names_an_owner_for_every_seller_licence_and_developer():
+    assert SHIPPED_PRIMARY.mapped
+    assert {p.id for p in CAT.providers} <= set(SHIPPED_PRIMARY.sellers)
+    assert {lic.id for lic in CAT.licenses} <= set(SHIPPED_PRIMARY.licences)
+    assert {m.developer for m in CAT.models} <= set(SHIPPED_PRIMARY.developers)
+    assert SHIPPED_PRIMARY.sellers["aws-bedrock"] >= {"Amazon Web Services"}
+    assert SHIPPED_PRIMARY.licences["apache-2.0"] == {"Apache Software Foundation", "SPDX", "Open Source Initiative"}
+    assert SHIPPED_PRIMARY.licences["llama4-community"] == {"Meta"}
+
+
+def test_an_owner_mapping_naming_no_prefixs_owner_is_refused(tmp_path):
+    from grid.errors import InvalidData
+
+    path = tmp_path / "primary_sources.yaml"
+    path.write_text('primary:\n  - {prefix: "https://example.org/", owner: "Example"}\nsellers:\n  host: ["Exmaple"]\n')
+    with pytest.raises(InvalidData, match="'Exmaple' owns no prefix"):
+        load_primary_sources(path)
