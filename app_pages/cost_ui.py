@@ -12,7 +12,8 @@ import streamlit as st
 from app_pages import ui
 from grid.assessment import Assessment, option_curves
 from grid.cost import RANGE_MAX, RANGE_MIN, CostInputs, CostReport, load_cost_data
-from grid.options import OPTION_LABEL, money, tokens_short, value_text
+from grid.options import OPTION_LABEL, money, tokens_short, volume_words
+from grid.prose import assumption_rows, catalog_names, named
 from grid.sensitivity import BREAK_EVEN, RANGES_TEXT, Sensitivity, compared, figure_text, input_text, money_ticks, sensitivity_for, table_rows, unmoved
 
 # field, label, help, (min, max, step), format
@@ -198,12 +199,13 @@ def chart(a: Assessment) -> go.Figure:
 
 
 def figures_table(report: CostReport) -> list[dict[str, Any]]:
+    names = {m.id: m.name for m in ui.catalog().models}
     return [
         {
             "Option": o.label,
             "Allowed": "yes" if o.allowed else "ruled out",
             "USD a month": money(o.monthly_usd) if o.monthly_usd is not None else "—",
-            "Model": o.model or "",
+            "Model": " + ".join(names.get(x, x) for x in (o.model or "").split(" + ") if x),
             "Seller": o.seller_name or "",
             "How, or why it is ruled out": o.detail if o.allowed else "; ".join(b.text for b in o.blocked_by) or o.detail,
         }
@@ -361,25 +363,29 @@ def render_figures(a: Assessment, *, with_chart: bool = True) -> None:
         st.markdown(options_markdown(report))
     if report.tokens_per_day_range:
         lo, hi = report.tokens_per_day_range
-        st.caption(f"Your volume is not known: each option is priced at {lo:,.0f} and {hi:,.0f} tokens a day as well (in brackets).")
+        st.caption(f"Your volume is not known: each option is priced at {volume_words(lo)} and {volume_words(hi)} tokens a day as well (in brackets).")
     if report.capability_note:
         st.info(report.capability_note, icon=":material/info:")
+    names = catalog_names(ui.catalog(), load_cost_data())
     be = report.break_even_tokens_per_day
     if be is not None:
-        st.markdown(f"**Break-even, self-hosted against the closed API:** {be:,.0f} tokens a day. {ui.md_escape(report.break_even_reason)}")
+        st.markdown(f"**Break-even, self-hosted against the closed API:** {tokens_short(be)} tokens a day. {ui.md_escape(named(report.break_even_reason, names))}")
     else:
-        st.markdown(f"**Break-even, self-hosted against the closed API:** none between 100 thousand and 10 billion tokens a day. {ui.md_escape(report.break_even_reason)}")
+        st.markdown(f"**Break-even, self-hosted against the closed API:** none between 100 thousand and 10 billion tokens a day. {ui.md_escape(named(report.break_even_reason, names))}")
     ber = report.break_even_vs_rented_tokens_per_day
     st.markdown(
-        f"**Break-even, self-hosted against rented open weights:** {ber:,.0f} tokens a day."
+        f"**Break-even, self-hosted against rented open weights:** {tokens_short(ber)} tokens a day."
         if ber is not None
-        else f"**Break-even, self-hosted against rented open weights:** none in range. {ui.md_escape(report.break_even_vs_rented_reason)}"
+        else f"**Break-even, self-hosted against rented open weights:** none in range. {ui.md_escape(named(report.break_even_vs_rented_reason, names))}"
     )
     if with_chart:
         render_tornado(a)
         with st.expander("Assumptions and sources", expanded=True):
             st.dataframe(
-                [{"Assumption": x.name.replace("_", " "), "Value": value_text(x.value), "Source": x.source} for x in report.assumptions],
+                [
+                    {"Assumption": name, "Value": value, "Source": source}
+                    for name, value, source in assumption_rows(report.assumptions, ui.questionnaire(), ui.catalog(), load_cost_data())
+                ],
                 hide_index=True,
                 key="cost_assumptions",
             )

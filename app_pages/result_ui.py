@@ -11,6 +11,7 @@ from app_pages.md import md_escape, md_table, md_url
 from app_pages.url_state import CHECKLIST_LABEL, catalog, checklist_overrides, confirm_suggestions, go_to, questionnaire, today
 from grid.assessment import Assessment
 from grid.engine import REC_LABEL, Result
+from grid.prose import answer_words, deployment_title, lead_reasons, option_phrase, points_words
 from grid.questionnaire import AXIS_IDS
 from grid.shortlist import Shortlist
 
@@ -96,14 +97,15 @@ def best_alternative(a: Assessment):  # -> Optional[OptionCost]
 
 def render_summary(a: Assessment) -> None:
     """The first screen: the call, the deployment and its seller, what it costs against the best
-    allowed alternative, the confidence, the three strongest reasons and the nearest flips."""
+    allowed alternative, the confidence, what decided it and the strongest reasons its way, and the
+    nearest flips."""
     from grid.options import money
 
     result = a.result
     st.subheader(result.headline)
     c1, c2, c3 = st.columns(3)
     c1.metric("Recommendation", REC_LABEL[result.recommendation])
-    c2.metric("Deployment", result.deployment.replace("_", " "))
+    c2.metric("Deployment", deployment_title(result))
     c3.metric("Confidence", result.confidence.capitalize())
     line = f"**Bought from {md_escape(seller_words(result))}.**"
     if a.costs is not None and result.deployment_option:
@@ -111,18 +113,22 @@ def render_summary(a: Assessment) -> None:
         alt = best_alternative(a)
         line += f" **Monthly cost:** {money(chosen.monthly_usd)} a month"
         if alt is not None:
-            line += f", against {money(alt.monthly_usd)} for the best allowed alternative ({md_escape(alt.label.lower())})"
+            line += f", against {money(alt.monthly_usd)} for the best allowed alternative ({md_escape(option_phrase(alt.option, alt.label))})"
         line += "."
     st.markdown(line)
-    st.caption(f"Overall lean {'—' if result.overall is None else f'{result.overall:+d}'}. {result.confidence_note} Why this deployment: see the Reasons tab.")
-    if result.conflict:
-        st.warning(result.conflict, icon=":material/call_split:")
+    st.caption(f"Overall lean {'—' if result.overall is None else f'{result.overall:+d}'}. {points_words(result.confidence_note)} Why this deployment: see the Reasons tab.")
+    rest = ""
+    if result.conflict:  # the first sentence on the first screen; what decides and how to settle it, below
+        first, rest = first_sentence(result.conflict)
+        st.warning(first, icon=":material/call_split:")
     left, right = st.columns(2)
     with left:
         st.markdown("**The three strongest reasons**")
-        top = sorted([r for r in result.reasons if r.contribution], key=lambda r: -abs(r.contribution))[:3] or result.reasons[:3]
         st.markdown(
-            "\n".join(f"- {md_escape(r.question_label)} → {md_escape(r.answer_label)} ({r.contribution:+.1f} toward {r.direction})" for r in top)
+            "\n".join(
+                f"- {md_escape(x.question_label)} → {md_escape(x.answer_label)}" + (f" ({md_escape(x.tag)})" if x.tag else "")
+                for x in lead_reasons(result, questionnaire())
+            )
             or "No answer yet."
         )
     with right:
@@ -132,6 +138,20 @@ def render_summary(a: Assessment) -> None:
             "\n".join(f"- {md_escape(f.question_label)} → {md_escape(f.to_label)}: {md_escape(f.text or REC_LABEL[f.recommendation])}" for f in nearest)
             or "No single answer change alters it."
         )
+    if rest:
+        with st.expander("The two yeses in conflict: which decides, and how to settle it"):
+            st.markdown(md_escape(rest))
+
+
+def first_sentence(text: str) -> tuple[str, str]:
+    """The first sentence of a text, and the rest (a sentence ends with '. ' after a closing
+    bracket or quote too; never inside a quoted checklist question)."""
+    import re
+
+    m = re.search(r"(?<=[.)”])\s+(?=[A-Z“])", text)
+    if m is None:
+        return text, ""
+    return text[: m.start()], text[m.end():]
 
 
 def render_result(result: Result) -> None:
@@ -149,7 +169,7 @@ def render_result(result: Result) -> None:
         st.markdown(
             "\n".join(
                 f"- **{md_escape(r.question_label)}** → {md_escape(r.answer_label)}"
-                + (f" ({r.contribution:+.1f} toward {r.direction})" if r.contribution else "")
+                + (f" ({r.contribution:+.1f} toward {r.direction})" if round(r.contribution, 1) else "")
                 + f". {md_escape(r.text)}"
                 for r in shown
             )
@@ -164,7 +184,7 @@ def render_answers(result: Result) -> None:
     st.markdown(
         md_table(
             ["Question", "Answer", "Points", "Reason"],
-            [[r.question_label, r.answer_label, f"{r.contribution:+.1f}" if r.contribution else "0", r.text] for r in result.reasons],
+            [[r.question_label, r.answer_label, f"{r.contribution:+.1f}" if round(r.contribution, 1) else "0", r.text] for r in result.reasons],
         )
     )
     if result.unanswered:
@@ -176,8 +196,9 @@ def render_checklist(result: Result) -> None:
     q = questionnaire()
     if result.checklist.stop:
         item = q.checklist_by_id[result.checklist.stop]
-        soft = f", softened to **{result.checklist.softened_to}**" if result.checklist.softened_to else ""
-        st.markdown(f"You confirmed **{item.question}** — yes → **{result.checklist.verdict}**{soft}.")
+        soft = f", softened to **{REC_LABEL[result.checklist.softened_to]}**" if result.checklist.softened_to else ""
+        verdict = REC_LABEL[result.checklist.verdict] if result.checklist.verdict else "—"
+        st.markdown(f"You confirmed **{md_escape(item.question)}** — yes → **{verdict}**{soft}.")
     else:
         st.markdown("You confirmed no item as a firm yes, so the axes decide. Suggested answers decide nothing until you confirm them.")
     st.markdown(
@@ -209,8 +230,9 @@ def render_constraints(a: Assessment) -> None:
     from grid.assessment import lifecycle_warnings
 
     result = a.result
+    q = questionnaire()
     for c in result.constraints:
-        st.info(f"**Hard constraint — {c.question}: {c.answer}.** {c.text}", icon=":material/lock:")
+        st.info(f"**Hard constraint — {md_escape(answer_words(q, c.question, c.answer))}.** {md_escape(c.text)}", icon=":material/lock:")
     if a.costs is not None:
         ruled = [o for o in a.costs.options() if not o.allowed]
         if ruled:

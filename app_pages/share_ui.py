@@ -54,7 +54,21 @@ def restore_upload() -> None:
     ss["_upload_result"] = ("success" if state is not None else "error", message)
 
 
+#: The drop zone states Streamlit's own limit ("1MB per file"; 1 MB is the smallest server.maxUploadSize
+#: Streamlit accepts), not the 64 KB this app reads. This rule hides that line in this uploader only and
+#: states the real limit instead. The project's own constant text: nothing from a user, a link or a
+#: file reaches it, and it holds no script (st.html sends style-only content as a stylesheet).
+UPLOAD_LIMIT_CSS = f"""<style>
+.st-key-upload [data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
+.st-key-upload [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: "{MAX_UPLOAD_BYTES // 1024} KB per file \\2022  YAML, YML, JSON";
+  font-size: 0.875rem; line-height: 1.6; color: rgba(0, 0, 0, 0.7);
+}}
+</style>"""
+
+
 def render_upload() -> None:
+    st.html(UPLOAD_LIMIT_CSS)
     st.file_uploader(
         f"Restore a saved assessment (a YAML or JSON file of at most {MAX_UPLOAD_BYTES // 1024} KB)",
         type=["yaml", "yml", "json"],

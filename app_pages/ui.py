@@ -100,6 +100,7 @@ def load_profile(profile_id: Optional[str]) -> None:
     for item in q.checklist:
         ss.pop(f"c_{item.id}", None)
     ss["profile"] = chosen.id if chosen else None
+    ss["start_profile"] = ss["profile"]  # the Start step shows what is loaded; nothing is pending
     ss["step"] = "cost"
     use_todays_catalog()  # a new assessment, made with today's catalog
 

@@ -61,6 +61,7 @@ def today() -> date:
 
 
 RUN_MEMO = "_run_memo"
+START_PROFILE = "start_profile"  # the Start step's profile selectbox
 
 
 def init_state() -> None:
@@ -77,7 +78,9 @@ def init_state() -> None:
     ss.setdefault("step", "start")
     ss.setdefault(OVERRIDES, {})
     ss.setdefault("profile", None)
-    for key in (*input_keys(), "step"):  # the step too, so that it survives a visit to another page
+    # the step, so that it survives a visit to another page; the profile chosen on the Start step,
+    # so that a jump to another step keeps offering to load it (and the Start step still shows it)
+    for key in (*input_keys(), "step", START_PROFILE):
         if key in ss:
             ss[key] = ss[key]
 
@@ -237,6 +240,7 @@ def apply_state(state: AnswerFile) -> None:
     ss["notes"] = state.notes
     ss["revisit"] = state.revisit
     ss["profile"] = state.profile
+    ss[START_PROFILE] = state.profile if state.profile in profiles() else None  # loaded: nothing pending
     ss[CATALOG_DATE] = state.catalog_date or UNKNOWN_DATE
     ss[RECORDED] = (
         ((tuple(state.answers.items()), tuple(state.checklist.items()), tuple(sorted(state.costs.items()))), state.figures) if state.figures is not None else None

@@ -10,9 +10,10 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict
 
 from grid.catalog import Catalog, load_catalog
-from grid.cost import Assumption, CostData, CostInputs, CostReport, InvalidCostInput, OptionCost, break_even, load_cost_data, resolve
+from grid.cost import Assumption, CostData, CostInputs, CostReport, InvalidCostInput, OptionCost, break_even, load_cost_data, resolve, seller_name
 from grid.engine import Result, score
-from grid.options import OPTION_LABEL, Facts, Option, World
+from grid.options import OPTION_LABEL, Facts, Option, World, volume_words
+from grid.prose import option_phrase
 from grid.questionnaire import Questionnaire, load_questionnaire
 from grid.shortlist import Shortlist, build_shortlist
 
@@ -73,35 +74,44 @@ def _option_cost(key: str, o: Option, catalog: Catalog) -> OptionCost:
 
 def cost_report_of(facts: Facts, inputs: CostInputs, answers: Mapping[str, str], catalog: Catalog, data: CostData) -> CostReport:
     """The cost report of an assessment: the five options as the options step priced them, the
-    break-evens of the self-hosted pick against the closed and the rented picks, and every assumption."""
+    break-evens of the self-hosted pick against the closed and the rented picks, and every assumption.
+    The models and the GPU the options are priced with are suggestions, never "your input"; the
+    closed and rented prices are the ones the options table uses (same model, seller and figures)."""
     opts = facts.options
     cl = opts["closed_api"] if opts["closed_api"].priced else opts["closed_cloud"]
-    closed_pick = (opts[facts.cheapest_closed] if facts.cheapest_closed else cl).pick
+    closed_key = facts.cheapest_closed or cl.key
+    closed_pick = opts[closed_key].pick if facts.cheapest_closed else cl.pick
     sh = opts["self_hosted"].pick
     rented = opts["rented_open"].pick
-    open_model = sh.model.id if sh else (rented.model.id if rented else None)
-    update: dict = {}
+    suggested: dict[str, str] = {}
+    why: dict[str, str] = {}
     if closed_pick is not None:
-        update["closed_model"] = closed_pick.model.id
-    if open_model is not None:
-        update["open_model"] = open_model
-    if sh is not None and sh.footprint is not None and inputs.gpu is None:
-        update["gpu"] = sh.footprint.gpu
+        suggested["closed_model"] = closed_pick.model.id
+        why["closed_model"] = f"the shortlist's lead closed model, which the cheapest allowed closed option ({option_phrase(closed_key)}) is priced with"
+    if sh is not None:
+        suggested["open_model"] = sh.model.id
+        why["open_model"] = "the model the self-hosted option is priced with"
+    elif rented is not None:
+        suggested["open_model"] = rented.model.id
+        why["open_model"] = "the model the rented option is priced with"
+    if sh is not None and sh.footprint is not None:
+        suggested["gpu"] = sh.footprint.gpu
+        why["gpu"] = "the GPU the self-hosted option is priced on"
     be = be_r = None
-    why = why_r = "Not computed: an option is missing."
+    why_be = why_r = "Not computed: an option is missing."
     assumptions = []
     try:
-        r = resolve(inputs.model_copy(update=update), answers, catalog, data)
-        assumptions = list(r.assumptions)
+        r = resolve(inputs, answers, catalog, data, suggested=suggested, suggested_why=why)
+        assumptions = _priced_as_the_table(list(r.assumptions), closed_pick, rented, catalog)
         if closed_pick is not None and closed_pick.price is not None:
-            be, why = break_even(r, closed_pick.price)
+            be, why_be = break_even(r, closed_pick.price)
         if rented is not None and rented.price is not None and sh is not None:
             be_r, why_r = break_even(r, rented.price)
     except InvalidCostInput as e:
-        why = why_r = f"Not computed: {e.message}"
+        why_be = why_r = f"Not computed: {e.message}"
     if facts.tokens_range:
         lo, hi = facts.tokens_range
-        assumptions.insert(0, Assumption(name="tokens_per_day_range", value=f"{lo:,.0f} to {hi:,.0f}", source="volume not known: every option is also priced at both ends of this range"))
+        assumptions.insert(0, Assumption(name="tokens_per_day_range", value=f"{volume_words(lo)} to {volume_words(hi)} tokens a day", source="volume not known: every option is also priced at both ends of this range"))
     priced = {k: o.monthly for k, o in opts.items() if o.priced}
     return CostReport(
         tokens_per_day=facts.tokens_per_day,
@@ -111,7 +121,7 @@ def cost_report_of(facts: Facts, inputs: CostInputs, answers: Mapping[str, str],
         self_hosted=_option_cost("self_hosted", opts["self_hosted"], catalog),
         hybrid=_option_cost("hybrid", opts["hybrid"], catalog),
         break_even_tokens_per_day=be,
-        break_even_reason=why,
+        break_even_reason=why_be,
         break_even_vs_rented_tokens_per_day=be_r,
         break_even_vs_rented_reason=why_r,
         cheapest=min(priced, key=priced.get) if priced else None,  # type: ignore[arg-type]
@@ -120,6 +130,39 @@ def cost_report_of(facts: Facts, inputs: CostInputs, answers: Mapping[str, str],
         tokens_per_day_range=facts.tokens_range,
         assumptions=assumptions,
     )
+
+
+def price_assumption(name: str, pick, catalog: Catalog) -> Optional[Assumption]:  # pick: Optional[Pick]
+    """The price an option's pick pays, as an assumption: the same model, seller and figures as the options table."""
+    if pick is None or pick.price is None:
+        return None
+    p = pick.price
+    seller = pick.seller.name if pick.seller is not None else seller_name(catalog, p)
+    source = f"{pick.model.name} at {seller}"
+    if p.notes == "Your negotiated price.":
+        source += ": your negotiated price"
+    else:
+        source += f" ({p.confidence}), checked {p.checked.isoformat()}: {p.source}"
+    return Assumption(name=name, value=f"{p.input_usd_per_mtok:g} in / {p.output_usd_per_mtok:g} out", source=source)
+
+
+def _priced_as_the_table(assumptions: list[Assumption], closed_pick, rented, catalog: Catalog) -> list[Assumption]:
+    """The resolved assumptions with the closed and rented prices of the options' own picks; with no
+    rented pick (renting ruled out or not priced) there is no rented price to state."""
+    out = []
+    for x in assumptions:
+        if x.name == "closed_price_usd_per_mtok" and closed_pick is not None:
+            x = price_assumption(x.name, closed_pick, catalog) or x
+        elif x.name == "rented_price_usd_per_mtok":
+            x = price_assumption(x.name, rented, catalog)  # type: ignore[assignment]
+            if x is None:
+                continue
+        out.append(x)
+        if x.name == "open_model" and rented is not None and not any(a.name == "rented_price_usd_per_mtok" for a in assumptions):
+            extra = price_assumption("rented_price_usd_per_mtok", rented, catalog)
+            if extra is not None:
+                out.append(extra)
+    return out
 
 
 def assess(

@@ -366,10 +366,13 @@ def resolve(
     catalog: Catalog,
     data: CostData,
     suggested: Optional[Mapping[str, str]] = None,
+    suggested_why: Optional[Mapping[str, str]] = None,
 ) -> Resolved:
-    """Fill every input from the user, the answers, the suggestions (the shortlist's top models)
-    or the defaults; raise ``InvalidCostInput``."""
+    """Fill every input from the user, the answers, the suggestions (the models and the GPU the
+    options are priced with) or the defaults; raise ``InvalidCostInput``. ``suggested_why`` says,
+    per suggested input, where the suggestion came from (the assumption's source)."""
     suggested = suggested or {}
+    why = suggested_why or {}
     d = data.defaults
     a: list[Assumption] = []
 
@@ -412,7 +415,7 @@ def resolve(
     note(
         "closed_model",
         closed.id,
-        "your input" if inputs.closed_model else ("the top closed model of your shortlist" if suggested.get("closed_model") else basis(d.closed_model)),
+        "your input" if inputs.closed_model else (why.get("closed_model", "the top closed model of your shortlist") if suggested.get("closed_model") else basis(d.closed_model)),
     )
     note(
         "closed_price_usd_per_mtok",
@@ -430,7 +433,7 @@ def resolve(
     note(
         "open_model",
         open_m.id,
-        "your input" if inputs.open_model else ("the top open-weight model of your shortlist that can be costed" if suggested.get("open_model") else basis(d.open_model)),
+        "your input" if inputs.open_model else (why.get("open_model", "the top open-weight model of your shortlist that can be costed") if suggested.get("open_model") else basis(d.open_model)),
     )
     open_price = _api_price(open_m)
     if open_price is not None:
@@ -440,14 +443,18 @@ def resolve(
             f"{seller_name(catalog, open_price)} ({open_price.confidence}), checked {open_price.checked.isoformat()}: {open_price.source}",
         )
 
-    gpu_id = inputs.gpu or None
+    gpu_id = inputs.gpu or suggested.get("gpu") or None
     footprint = data.footprint(open_m.id, gpu_id)
     if gpu_id is None:
         gpu_id = footprint.gpu if footprint else str(d.gpu.value)
     gpu = data.gpu(gpu_id)
     if gpu is None:
         raise InvalidCostInput("gpu", gpu_id, f"unknown GPU {gpu_id!r} (GPUs: {', '.join(g.id for g in data.gpus)})")
-    note("gpu", gpu.id, "your input" if inputs.gpu else ("the serving footprint of " + open_m.id if footprint else basis(d.gpu)))
+    note(
+        "gpu",
+        gpu.id,
+        "your input" if inputs.gpu else (why.get("gpu", "the GPU the self-hosted option is priced on") if suggested.get("gpu") else ("the serving footprint of " + open_m.id if footprint else basis(d.gpu))),
+    )
     if inputs.gpu_hourly_usd is not None:
         hourly = note("gpu_hourly_usd", inputs.gpu_hourly_usd, "your input")
         hourly_source = "your input"

@@ -45,7 +45,8 @@ from grid.catalog import Catalog
 from grid.changes import catalog_version
 from grid.cost import RANGE_MAX, RANGE_MIN
 from grid.engine import REC_LABEL
-from grid.options import DEPLOYMENT_WORDS, money, tokens_short, value_text
+from grid.options import money, tokens_short
+from grid.prose import ASSUMPTION_LABEL, answer_words, assumption_rows, deployment_phrase, humanize, lead_reasons, named, option_phrase, points_words  # noqa: F401 (ASSUMPTION_LABEL: re-exported)
 from grid.sensitivity import BREAK_EVEN, RANGES_TEXT, Swing, figure_text, money_ticks, sensitivity, table_rows, unmoved
 from grid.licensing import license_clauses
 from grid.questionnaire import AXIS_IDS, Questionnaire
@@ -287,29 +288,6 @@ LINES = {
 }
 
 
-ASSUMPTION_LABEL = {
-    "tokens_per_day": "Tokens a day",
-    "tokens_per_day_range": "Volume range priced",
-    "output_share": "Output share",
-    "cached_input_share": "Cached input share",
-    "batch_share": "Batch share",
-    "frontier_share": "Hybrid share to the closed model",
-    "closed_model": "Closed model",
-    "closed_price_usd_per_mtok": "Closed price ($ per million tokens)",
-    "open_model": "Open-weight model",
-    "rented_price_usd_per_mtok": "Rented price ($ per million tokens)",
-    "gpu": "GPU",
-    "gpu_hourly_usd": "GPU hourly rate ($)",
-    "gpus_per_replica": "GPUs per replica",
-    "precision": "Precision",
-    "throughput_tokens_per_s": "Throughput per replica (tokens/s)",
-    "engineers": "Engineers",
-    "engineer_yearly_usd": "Loaded yearly cost of an engineer ($)",
-    "peak_factor": "Peak factor",
-    "min_replicas": "Minimum replicas",
-    "days_per_month": "Days a month",
-    "hours_per_month": "Hours a month",
-}
 GLOSSARY = [
     ("ZDR", "Zero data retention: the seller keeps no prompts or outputs after answering."),
     ("DPA", "Data processing agreement: the contract under which a seller processes personal data for you."),
@@ -319,23 +297,6 @@ GLOSSARY = [
     ("Tier", "The catalog's capability class of a model: efficient, strong or frontier."),
     ("Seller", "Where a model is bought: the lab's own API, a cloud's endpoint, an inference provider, or your own GPUs."),
 ]
-
-
-def humanize(text: str, q: Questionnaire) -> str:
-    """Replace 'question_id: option_id' and bare ids in prose with the questionnaire's labels."""
-    import re
-
-    def sub(m: "re.Match[str]") -> str:
-        qid, oid = m.group(1), m.group(2)
-        if qid in q.question_by_id and any(o.id == oid for o in q.question_by_id[qid].options):
-            return f"{q.question_by_id[qid].label} {q.option(qid, oid).label.lower()}"
-        return m.group(0)
-
-    text = re.sub(r"\b([a-z][a-z_]+): ([a-z0-9][a-z0-9_]*)\b", sub, text)
-    for qid, question in q.question_by_id.items():
-        if "_" in qid:
-            text = re.sub(rf"\b{qid}\b", question.label.lower().rstrip("?"), text)
-    return text
 
 
 def footer_canvas(title: str, day: date, page_width: float = A4[0], margin: float = 18 * mm, baseline: float = 9 * mm) -> type:
@@ -377,12 +338,20 @@ def _alternative(a: Assessment) -> Any:
 
 
 def _deployment_words(r: Any, catalog: Catalog) -> str:
-    words = DEPLOYMENT_WORDS.get(r.deployment, r.deployment)
+    words = deployment_phrase(r)
     seller = r.deployment_seller
     if not seller:
         return words
     names = [("your own GPUs" if x == "self" else catalog.provider_by_id[x].name if x in catalog.provider_by_id else x) for x in seller.split(" + ")]
     return f"{words}, bought from {' and '.join(names)}"
+
+
+def _tick(v: float) -> str:
+    """A power of ten on a money axis: $0.10, $1, $100, $10k, $1M."""
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if v >= size:
+            return f"${v / size:g}{suffix}"
+    return f"${v:g}" if v >= 1 else f"${v:.2f}"
 
 
 def cost_drawing(rows: list[dict[str, Any]], you: float, breakevens: list[tuple[float, str]], width: float = 170 * mm, height: float = 75 * mm) -> Drawing:
@@ -408,7 +377,7 @@ def cost_drawing(rows: list[dict[str, Any]], you: float, breakevens: list[tuple[
     while e <= math.log10(yhi) + 1e-9:
         y = Y(10**e)
         d.add(Line(left, y, right, y, strokeColor=colors.HexColor("#e3e3e3"), strokeWidth=0.4))
-        d.add(String(left - 3, y - 3, f"${10**e:,.0f}" if e >= 0 else f"${10**e:.2f}", fontName=FONT, fontSize=6.5, textAnchor="end"))
+        d.add(String(left - 3, y - 3, _tick(10**e), fontName=FONT, fontSize=6.5, textAnchor="end"))
         e += 1
     d.add(String((left + right) / 2, 4, "Tokens a day (input + output, log scale)", fontName=FONT, fontSize=7.5, textAnchor="middle"))
     d.add(String(left + 3, top - 9, "USD a month (log scale)", fontName=FONT, fontSize=7, fillColor=colors.HexColor("#555555")))
@@ -600,15 +569,15 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
     if a.costs is not None and r.deployment_option:
         chosen = getattr(a.costs, r.deployment_option)
         alt = _alternative(a)
-        line = f"Monthly cost: {money(chosen.monthly_usd)} a month for {chosen.label.lower()}"
+        line = f"Monthly cost: {money(chosen.monthly_usd)} a month for {option_phrase(chosen.option, chosen.label)}"
         if alt is not None:
-            line += f", against {money(alt.monthly_usd)} for the best allowed alternative ({alt.label.lower()}: {alt.detail})"
+            line += f", against {money(alt.monthly_usd)} for the best allowed alternative ({option_phrase(alt.option, alt.label)}: {alt.detail})"
         story.append(p(line + ".", s["body"]))
-    story.append(p(f"Confidence: {r.confidence}. {r.confidence_note}", s["body"]))
+    story.append(p(f"Confidence: {r.confidence}. {points_words(r.confidence_note)}", s["body"]))
     story.append(p("The three strongest reasons", s["h2"]))
-    driving = sorted([x for x in r.reasons if x.contribution], key=lambda x: -abs(x.contribution))[:3] or r.reasons[:3]
-    for reason in driving:
-        story.append(p(f"• {reason.question_label} → {reason.answer_label}. {reason.text}", s["body"]))
+    for lead in lead_reasons(r, q):
+        tag = f" ({lead.tag})" if lead.kind != "reason" else ""
+        story.append(p(f"• {lead.question_label} → {lead.answer_label}{tag}. {lead.text}", s["body"]))
     story.append(p("What would change the decision", s["h2"]))
     nearest = [f for f in r.flips if f.recommendation != r.recommendation and f.kind != "checklist"][:2] or r.flips[:2]
     if nearest:
@@ -630,7 +599,7 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
     if r.disagreement:
         story.append(p(r.disagreement, s["body"]))
     for c in r.constraints:
-        story.append(p(f"Hard constraint ({humanize(f'{c.question}: {c.answer}', q)}): {c.text}", s["body"]))
+        story.append(p(f"Hard constraint ({answer_words(q, c.question, c.answer)}): {c.text}", s["body"]))
 
     story.append(p("Lean on each axis", s["h1"]))
     story.append(radar_drawing(r.axes, q))
@@ -638,7 +607,7 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
     story.append(p("Why", s["h1"]))
     for reason in r.reasons:
         if reason.contribution or reason.kind == "cost":
-            pts = f" ({reason.contribution:+.1f} toward {reason.direction})" if reason.contribution else ""
+            pts = f" ({reason.contribution:+.1f} toward {reason.direction})" if round(reason.contribution, 1) else ""
             story.append(p(f"• {reason.question_label} → {reason.answer_label}{pts}. {reason.text}", s["body"]))
     neutral = [x for x in r.reasons if not x.contribution and x.kind != "cost"]
     if neutral:
@@ -702,8 +671,8 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
         story.append(
             p(
                 "Break-even, self-hosted against the closed API: "
-                + (f"{a.costs.break_even_tokens_per_day:,.0f} tokens a day. " if a.costs.break_even_tokens_per_day else "none in range. ")
-                + a.costs.break_even_reason,
+                + (f"{tokens_short(a.costs.break_even_tokens_per_day)} tokens a day. " if a.costs.break_even_tokens_per_day else "none in range. ")
+                + named(a.costs.break_even_reason, {g.id: g.name for g in cost_data.gpus}),
                 s["body"],
             )
         )
@@ -729,9 +698,7 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
             block.append(_table([header] + rows_b, [width * 0.34, width * 0.25, width * 0.25, width * 0.16], s) if rows_b else p("No input moves it over these ranges.", s["small"]))
             story.append(KeepTogether(block))
         story.append(p("Assumptions", s["h2"]))
-        rows = [["Assumption", "Value", "Source"]] + [
-            [ASSUMPTION_LABEL.get(x.name, x.name.replace("_", " ")), value_text(x.value), humanize(x.source, q)] for x in a.costs.assumptions
-        ]
+        rows = [["Assumption", "Value", "Source"]] + [list(row) for row in assumption_rows(a.costs.assumptions, q, catalog, cost_data)]
         story.append(_table(rows, [width * 0.22, width * 0.18, width * 0.60], s))
     else:
         story.append(p(a.cost_problem or "Costs could not be computed.", s["body"]))

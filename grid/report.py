@@ -18,6 +18,7 @@ from grid.changes import catalog_version
 from grid.cost import CostInputs
 from grid.engine import REC_LABEL
 from grid.options import money
+from grid.prose import answer_words, points_words
 from grid.links import to_params
 from grid.profiles import load_profiles
 from grid.questionnaire import Questionnaire, load_questionnaire
@@ -133,10 +134,10 @@ def decision_record(
         fence = "`" * max(3, longest + 1)
         lines += ["Notes:", "", f"{fence}text", state.notes, fence, ""]
     lines += ["## Decision drivers", ""]
-    for reason in [x for x in r.reasons if x.contribution][:6]:
+    for reason in [x for x in r.reasons if round(x.contribution, 1)][:6]:
         lines.append(f"* {reason.question_label} → {reason.answer_label} ({reason.contribution:+.1f} toward {reason.direction}): {reason.text}")
     for c in r.constraints:
-        lines.append(f"* Hard constraint, {c.question}: {c.answer}. {c.text}")
+        lines.append(f"* Hard constraint: {answer_words(q, c.question, c.answer)}. {c.text}")
     if r.checklist.stop:
         lines.append(f"* Checklist: we confirmed “{q.checklist_by_id[r.checklist.stop].question}” (yes → {r.checklist.verdict}).")
     for item, answer in r.checklist.suggested.items():
@@ -171,7 +172,7 @@ def decision_record(
                 cheapest = ", the cheapest allowed" if costs.cheapest_allowed == o.option else ""
                 lines.append(f"{i}. {o.label}: {cost}{cheapest} ({_cell(o.detail)}).")
             else:
-                why = "; ".join(_cell(f"{b.text} ({b.question}: {b.answer})") for b in o.blocked_by) or _cell(o.detail)
+                why = "; ".join(_cell(f"{b.text} ({answer_words(q, b.question, b.answer)})") for b in o.blocked_by) or _cell(o.detail)
                 lines.append(f"{i}. {o.label}: ruled out. {why}")
         if costs.capability_note:
             lines += ["", f"Capability: {_cell(costs.capability_note)}"]
@@ -183,7 +184,7 @@ def decision_record(
     lines.append("")
     lines += [f"* {_cell(step)}" for step in r.path]
     lines.append("")
-    lines.append(f"Confidence: {r.confidence}. {r.confidence_note}")
+    lines.append(f"Confidence: {r.confidence}. {points_words(r.confidence_note)}")
     if r.disagreement:
         lines += ["", r.disagreement]
     if r.conflict:

@@ -26,6 +26,14 @@ def markdown_text(at):
     return "\n".join(m.value for m in at.markdown)
 
 
+def plain(text):
+    """Markdown as a reader sees it: escapes removed, links' addresses left out."""
+    import re
+
+    text = re.sub(r"\]\([^)\s]*\)", "]", text)  # [label](address) → [label]
+    return re.sub(r"https?://\S+", " ", text.replace("\\", ""))
+
+
 def open_tab(at, label):
     """Open one of the result's tabs, as a click does: only the open tab is drawn."""
     at.session_state["result_tab"] = label
@@ -80,7 +88,8 @@ def test_newcomer_walks_from_a_profile_to_the_result():
     assert "You confirmed no item as a firm yes, so the axes decide." in text
     assert "**Bought from your own GPUs.**" in text
     assert "| Closed model, vendor's API | ruled out | Data may not leave your own cloud" in text  # forbidden, with its reason
-    assert "Hard constraint — data_boundary: own_cloud_only" in text
+    assert "Hard constraint — Where may prompts and outputs go? → Only our own cloud account or data centre." in plain(text)
+    assert "data_boundary" not in plain(text) and "own_cloud_only" not in plain(text)
 
 
 def test_answering_by_question_keys_reaches_a_closed_result():
@@ -333,7 +342,7 @@ def test_costs_step_shows_chart_figures_and_break_even():
     assert "Break-even, self-hosted against the closed API" in markdown_text(at)
     # pre-filled from the answer (over_100m → 300M a day) and the shortlist's models
     assumed = assumptions(at)
-    assert assumed["tokens per day"] == "300,000,000"  # no false precision such as 300000000.0
+    assert assumed["Tokens a day"] == "300 million"  # no false precision such as 300000000.0 or 300,000,000
     assert at.number_input(key="cost_tokens_per_day").value is None  # empty = the default
 
 
@@ -359,7 +368,7 @@ def test_cost_model_choice_changes_the_assumptions():
     at.selectbox(key="cost_closed_model").set_value("claude-haiku-5-5").run()
     at.selectbox(key="cost_gpu").set_value("h200-141gb").run()
     assumed = assumptions(at)
-    assert assumed["closed model"] == "claude-haiku-5-5" and assumed["gpu"] == "h200-141gb"
+    assert assumed["Closed model"] == "Claude Haiku 5.5" and assumed["GPU"] == "NVIDIA H200 141GB SXM"  # names, never ids
 
 
 def test_result_reasons_cite_the_cost_at_your_volume():
@@ -441,7 +450,8 @@ def test_the_result_opens_with_a_summary_and_the_rest_in_tabs():
     at.button(key="use_profile").click().run()
     go(at, "result")
     text = markdown_text(at)
-    assert "**Monthly cost:** $641 a month, against $240 for the best allowed alternative (open weights, rented)." in text
+    assert "**Monthly cost:** $641 a month, against $240 for the best allowed alternative (rented open weights)." in text
+    assert {m.label: m.value for m in at.metric}["Deployment"] == "Your own router"
     assert "**Bought from xAI API \\(SpaceXAI\\) \\+ Amazon Bedrock.**" in text
     assert "**The three strongest reasons**" in text and "**What would change it**" in text
     assert [t.label for t in at.tabs] == ["Reasons", "Options and costs", "Checklist", "Constraints", "What would change this", "Shortlist", "Answers", "Share and export"]
@@ -495,6 +505,22 @@ def test_choosing_a_profile_then_next_loads_it_and_a_jump_says_what_is_missing()
     assert at.session_state["profile"] == "prototype" and at.session_state["q_data_boundary"] == "any_vendor"
 
 
+def test_a_chosen_profile_is_kept_across_steps_until_it_is_loaded():
+    at = new_app().run()
+    at.selectbox(key="start_profile").set_value("prototype").run()
+    go(at, "costs")  # a jump from the sidebar
+    assert any("its answers are not loaded" in i.value for i in at.info)
+    at.button(key="nav_next").click().run()  # one step on, the choice is still there
+    assert at.session_state["step"] == "checklist"
+    assert any("its answers are not loaded" in i.value for i in at.info)
+    go(at, "result")
+    go(at, "start")
+    assert at.selectbox(key="start_profile").value == "prototype"  # the Start step still shows it
+    go(at, "cost")
+    at.button(key="load_pending_profile").click().run()
+    assert at.session_state["profile"] == "prototype" and not any("its answers are not loaded" in i.value for i in at.info)
+
+
 def test_a_broken_data_file_shows_one_clear_panel_not_a_traceback(monkeypatch):
     import grid.assessment
     from grid.errors import InvalidData
@@ -510,3 +536,76 @@ def test_a_broken_data_file_shows_one_clear_panel_not_a_traceback(monkeypatch):
     at.run()
     assert not at.exception
     assert any("cannot be read" in e.value and "unknown GPU" in e.value for e in at.error)
+
+
+# ---------------------------------------------------------------------- words, not ids
+CONFLICT = {"v": "1", "profile": "ship_fast", "data_must_stay": "yes", "ship_fast_no_platform": "yes", "step": "result"}
+CASES = {pid: {"v": "1", "profile": pid, "step": "result"} for pid in ["cost_at_scale", "hybrid_router", "prototype", "regulated_on_prem", "ship_fast"]}
+CASES["ship_fast, two confirmed yeses in conflict"] = CONFLICT
+
+
+def shown_text(at):
+    """Everything a reader sees on the current run: markdown, captions, notes, figures and table cells."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [x.value for kind in (at.info, at.warning, at.error, at.success) for x in kind]
+    parts += [f"{m.label}: {m.value}" for m in at.metric]
+    parts += [e.label for e in at.expander]
+    for d in at.dataframe:
+        parts += [" | ".join(map(str, d.value.columns))] + [" | ".join(map(str, row)) for row in d.value.itertuples(index=False)]
+    return plain("\n".join(parts))
+
+
+def assert_reads_as_prose(text, where):
+    """No snake_case id, no catalogue id with a name of its own, no long integer, no raw price."""
+    import re
+
+    from grid.catalog import load_catalog
+    from grid.cost import load_cost_data
+
+    ids = sorted(set(re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", text)))
+    assert ids == [], (where, ids)
+    names = {m.id: m.name for m in load_catalog().models} | {g.id: g.name for g in load_cost_data().gpus}
+    raw = sorted(k for k, v in names.items() if k != v and re.search(rf"(?<![\w/.-]){re.escape(k)}(?![\w-])", text))
+    assert raw == [], (where, raw)
+    assert not re.search(r"\d{1,3}(?:,\d{3}){2,}", text), (where, re.findall(r".{40}\d{1,3}(?:,\d{3}){2,}.{20}", text))
+    assert not re.search(r"(?<![$\d.])\d+(?:\.\d+)? in /", text), (where, re.findall(r".{30}\d+(?:\.\d+)? in /.{20}", text))
+    assert not re.search(r"\$\d+\.\d\b", text), (where, "money at sensible precision: $0.20, not $0.2")
+    assert "+0.0 toward" not in text and "toward neutral" not in text, where
+    assert not re.search(r"(?<![\d.,])1 points\b", text), where
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_result_tab_and_the_costs_step_read_as_prose(case):
+    from app_pages.flow import RESULT_TABS
+
+    at = app_with_link(CASES[case])
+    assert not at.exception
+    for label in RESULT_TABS:
+        assert_reads_as_prose(shown_text(open_tab(at, label)), f"{case}: result, {label}")
+    assert_reads_as_prose(shown_text(go(at, "costs")), f"{case}: costs step")
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_first_screen_leads_with_what_decided_and_never_only_argues_against_the_call(case):
+    from app_pages.url_state import current_assessment  # noqa: F401 (the page's own assessment, below)
+    from grid.engine import REC_LABEL
+
+    at = app_with_link(CASES[case])
+    text = plain(markdown_text(at))
+    block = text.split("**The three strongest reasons**", 1)[1].split("**What would change it**", 1)[0]
+    lines = [line for line in block.splitlines() if line.startswith("- ")]
+    assert 1 <= len(lines) <= 3, lines
+    call = {"Open weights": "open", "Closed API": "closed", "Hybrid router": "hybrid"}[{m.label: m.value for m in at.metric}["Recommendation"]]
+    against = {"open": "toward closed", "closed": "toward open", "hybrid": "never"}[call]
+    assert not all(against in line for line in lines), lines
+    if case == "ship_fast, two confirmed yeses in conflict":
+        assert call == "open" and REC_LABEL[call] == "Open weights"
+        assert lines[0] == "- Must the data stay inside your own network? → Yes (you confirmed it: it decides)", lines
+        assert not any("toward closed" in line for line in lines), lines
+        warning = at.warning[0].value
+        assert warning.startswith("Two yeses pull in opposite directions") and "To settle it" not in warning  # short; the rest in an expander
+        assert "The two yeses in conflict: which decides, and how to settle it" in [e.label for e in at.expander]
+    if case == "regulated_on_prem":
+        assert lines[0] == "- Where may prompts and outputs go? → Only our own cloud account or data centre (a hard constraint)", lines
+    if case == "hybrid_router":
+        assert lines[0] == "- Is it a mix of the above? → Yes (you confirmed it: it decides)", lines

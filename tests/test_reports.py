@@ -16,6 +16,7 @@ from grid.answers import AnswerFile, answer_file_dict, parse_answer_file
 from grid.cli import main
 from grid.pdf import find_font, missing_glyphs
 from grid.profiles import load_profiles
+from grid.prose import lead_reasons
 from grid.questionnaire import load_questionnaire
 from grid.report import add_months, assessment_of, decision_record, pdf_report, revisit_date, share_link
 from tests.conftest import ROOT
@@ -126,7 +127,7 @@ def test_pdf_text_holds_the_recommendation_reasons_a_chinese_name_and_the_link(p
     link = share_link(state, BASE)
     squashed = "".join(text.split())
     assert "Decision: Hybrid router." in text
-    assert "At 30 million tokens a day" in text and "Deployment: router, bought from" in text  # the cost reason and the deployment
+    assert "At 30 million tokens a day" in text and "Deployment: a hybrid router, bought from" in text  # the cost reason and the deployment
     assert "通义千问" in text  # a Chinese model name from the catalog (and the notes)
     assert "Café naïve" in text and "≥" in text and "—" in text
     assert "".join(link.split()) in squashed  # the link, wrapped over lines
@@ -157,14 +158,15 @@ def test_page_one_is_an_executive_summary(pdf_bytes):
     r = a.result
     first = page_texts(pdf_bytes)[0]
     assert "Decision: Hybrid router." in first
-    assert "Deployment: router, bought from xAI API (SpaceXAI) and Amazon Bedrock." in first
+    assert "Deployment: a hybrid router, bought from xAI API (SpaceXAI) and Amazon Bedrock." in first
     chosen = getattr(a.costs, r.deployment_option)
     assert f"Monthly cost: {money(chosen.monthly_usd)} a month" in first and "best allowed alternative" in first
     assert f"Confidence: {r.confidence}." in first
     assert "The three strongest reasons" in first and "What would change the decision" in first
-    top = sorted([x for x in r.reasons if x.contribution], key=lambda x: -abs(x.contribution))[:3]
-    for reason in top:  # whole sentences, with their word boundaries intact
-        assert " ".join(reason.text.split()) in first, reason.text
+    leads = lead_reasons(r, Q)
+    assert [x.kind for x in leads] == ["checklist", "reason", "reason"]  # what decided first: the confirmed "mix"
+    for lead in leads:  # whole sentences, with their word boundaries intact
+        assert " ".join(lead.text.split()) in first, lead.text
     assert f"Revisit by {r and a.revisit.isoformat()}" in first
 
 
@@ -344,3 +346,55 @@ def test_pdf_and_decision_record_say_when_a_recommended_model_retires_before_the
     monkeypatch.setattr(grid.report, "load_catalog", lambda: aged)
     assert expected in decision_record(state, today=TODAY, base=BASE, assessment=a)
     assert expected in pdf_text(pdf_report(state, today=TODAY, base=BASE, catalog=aged, assessment=a))
+
+
+# ----------------------------------------------------------------------------- words, not ids
+CONFLICT_STATE = AnswerFile(
+    profile="ship_fast",
+    answers=dict(P["ship_fast"].answers),
+    checklist={**P["ship_fast"].checklist, "data_must_stay": "yes", "ship_fast_no_platform": "yes"},
+)
+STATES = {pid: AnswerFile(profile=pid, answers=dict(p.answers), checklist=dict(p.checklist)) for pid, p in P.items()}
+STATES["conflict"] = CONFLICT_STATE
+
+
+def assert_prose(text, where):
+    """No snake_case id, no long integer, no raw or imprecise price, no zero contribution, no '1 points'."""
+    import re
+
+    prose = re.sub(r"<?https?://\S+", " ", text)
+    prose = " ".join(w for w in prose.split() if not any(c in w for c in "=&%"))  # a share link, wrapped over lines
+    ids = sorted(set(re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", prose)))
+    assert ids == [], (where, ids)
+    assert not re.search(r"\d{1,3}(?:,\d{3}){2,}", prose), (where, re.findall(r".{40}\d{1,3}(?:,\d{3}){2,}.{20}", prose))
+    assert not re.search(r"(?<![$\d.])\d+(?:\.\d+)? in /", prose), (where, re.findall(r".{30}\d+(?:\.\d+)? in /.{20}", prose))
+    assert not re.search(r"\$\d+\.\d\b", prose), (where, "money at sensible precision: $0.20, not $0.2")
+    assert "+0.0 toward" not in prose and "toward neutral" not in prose, where
+    assert not re.search(r"(?<![\d.,])1 points\b", prose), where
+    assert "→ None" not in prose, where
+
+
+@pytest.mark.parametrize("case", list(STATES))
+def test_the_decision_record_reads_as_prose(case):
+    record = decision_record(STATES[case], today=TODAY, base=BASE)
+    assert_prose(record, case)
+
+
+def test_the_decision_record_names_hard_constraints_and_blocks_by_their_labels():
+    record = decision_record(STATES["regulated_on_prem"], today=TODAY, base=BASE)
+    assert "* Hard constraint: Where may prompts and outputs go? → Only our own cloud account or data centre." in record
+    assert "(Which cloud runs your workloads today? → Our own data centre)" in record
+
+
+@pytest.mark.parametrize("case", ["regulated_on_prem", "conflict", "prototype"])
+def test_the_pdf_reads_as_prose(case):
+    data = pdf_report(STATES[case], today=TODAY, base=BASE)
+    assert_prose(pdf_text(data), case)
+
+
+def test_page_one_leads_with_the_confirmed_checklist_item_that_decided():
+    first = page_texts(pdf_report(CONFLICT_STATE, today=TODAY, base=BASE))[0]
+    reasons = first.split("The three strongest reasons", 1)[1].split("What would change the decision", 1)[0]
+    assert reasons.lstrip().startswith("• Must the data stay inside your own network? → Yes (you confirmed it: it decides).")
+    assert "toward closed" not in reasons
+    assert "Deployment: self-hosted open weights, bought from your own GPUs." in first
