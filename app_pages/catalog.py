@@ -207,7 +207,7 @@ with providers_tab:
                     "Zero data retention": p.zero_data_retention.replace("_", " "),
                     "Retention": p.retention or "not known",
                     "Regions": ", ".join(p.regions) or "not known",
-                    "Attestations (on its own pages)": ", ".join(p.attestations) or "none read on its own pages",
+                    "Attestations": p.attestation_words(),
                     "DPA offered": yes_no[p.dpa],
                     "Models sold": sum(1 for m in cat.models if any(x.seller == p.id for x in m.prices)),
                     "Confidence": p.confidence,

@@ -47,6 +47,15 @@ class Source(Strict):
     checked: date = Field(description="The day the fact was last checked at that page (YYYY-MM-DD).")
 
 
+class AttestationSource(Strict):
+    """Where a seller's attestations were read: the page, the day, how sure, and which it states."""
+
+    url: str = Field(pattern=URL_PATTERN, description="The page the attestations were read on.")
+    checked: date
+    confidence: Literal["verified", "secondary", "uncertain"] = Field(description="verified only on the seller's own page.")
+    covers: list[str] = Field(min_length=1, description="The attestations this page states.")
+
+
 class Threshold(Strict):
     """A licence clause that starts to apply above a number of users or a level of revenue."""
 
@@ -114,11 +123,35 @@ class Provider(Strict):
     )
     retention: Optional[str] = Field(None, description="What is kept, for how long, by default, in plain words.")
     regions: list[str] = Field(default_factory=list, description="Processing regions offered (lowercase codes: us, eu, uk, jp, ...).")
-    attestations: list[str] = Field(default_factory=list, description="Only what the seller's own trust or security page states.")
+    attestations: Optional[list[str]] = Field(
+        None, description="What the seller states it holds (SOC 2 Type 2, ISO/IEC 27001, HIPAA BAA, …); null when nobody found its statement, [] when it states none."
+    )
+    attestation_sources: list[AttestationSource] = Field(
+        default_factory=list, description="Where each attestation was read; a third-party copy is secondary."
+    )
     dpa: Optional[bool] = Field(None, description="True when the seller offers a data processing agreement.")
     sources: list[Source] = Field(min_length=1)
     confidence: Confidence
     notes: Optional[str] = None
+
+    @property
+    def attestations_verified(self) -> list[str]:
+        """The attestations read on the seller's own pages."""
+        ok = {a for src in self.attestation_sources if src.confidence == "verified" for a in src.covers}
+        return [a for a in (self.attestations or []) if a in ok]
+
+    def attestation_words(self) -> str:
+        """'SOC 2 Type 2, ISO/IEC 27001; read only on third-party copies: ISO/IEC 42001' in plain words."""
+        if self.attestations is None:
+            return "not found on its own pages"
+        if not self.attestations:
+            return "none stated"
+        own = self.attestations_verified
+        other = [a for a in self.attestations if a not in own]
+        parts = [", ".join(own)] if own else []
+        if other:
+            parts.append("read only on third-party copies of its pages: " + ", ".join(other))
+        return "; ".join(parts)
 
     @field_validator("regions")
     @classmethod
@@ -763,6 +796,25 @@ def parse_catalog(
     for section in ("licenses", "providers"):
         for i, obj in parsed[section]:
             needs_primary(section, i, f"{section}[{i}] ({obj.id})", obj)
+    for i, prov in parsed["providers"]:  # each attestation has its page; verified only on the seller's own
+        covered = {a for src in prov.attestation_sources for a in src.covers}
+        missing = [a for a in (prov.attestations or []) if a not in covered]
+        if missing:
+            problems.append(
+                (("providers", i, "attestations"), f"providers[{i}] ({prov.id}).attestations: {missing} have no attestation_sources entry "
+                 "that covers them (add the page each was read on)")
+            )
+        owners = owners_for("providers", prov.id)
+        for k, src in enumerate(prov.attestation_sources):
+            if src.confidence != "verified":
+                continue
+            ok = is_owners_page(src.url, owners, primary) if owners is not None else is_primary(src.url, primary)
+            if not ok:
+                problems.append(
+                    (("providers", i, "attestation_sources", k, "confidence"),
+                     f"providers[{i}] ({prov.id}).attestation_sources[{k}].confidence: 'verified' needs the seller's own page, "
+                     f"not {src.url}; a third-party copy is 'secondary'")
+                )
     models = []
     for i, m in parsed["models"]:
         label = f"models[{i}] ({m.id})"

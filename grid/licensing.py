@@ -198,9 +198,9 @@ def read_provider(p: Provider, answers: Mapping[str, str], today: date) -> Readi
         flags.append("Processing regions offered: " + ", ".join(p.regions) + ".")
     if answers.get("vendor_attestations") == "required":
         if p.attestations:
-            flags.append("Attestations: " + ", ".join(p.attestations) + ".")
+            flags.append("Attestations: " + p.attestation_words() + ".")
         else:
-            flags.append("No attestation is verified in the catalog: ask the vendor for its SOC 2 / ISO 27001 reports.")
+            flags.append("No attestation of this seller is recorded in the catalog: ask it for its SOC 2 / ISO 27001 reports.")
     if boundary == "own_cloud_only":
         flags.append(
             "Your data may not leave your own cloud: reach this model inside your cloud account "

@@ -176,7 +176,7 @@ FILTERS: tuple[Filter, ...] = (
         "Provider attestations required: the seller's own pages must state its attestations (SOC 2, ISO 27001, …).",
         lambda a: a.get("vendor_attestations") == "required",
         lambda ctx, m, s, p: (t := _terms(ctx, s, p)) is not None and bool(t.attestations),
-        lambda ctx, k: "Provider attestations are required, and no seller of a fitting model states any on its own pages.",
+        lambda ctx, k: "Provider attestations are required, and no seller of a fitting model has a statement of its attestations in the catalog.",
     ),
     Filter(
         "multimodal", "modality", "model",

@@ -285,11 +285,16 @@ def test_catalog_provider_view_shows_data_terms():
     at = catalog_page()
     providers = next(d.value for d in at.dataframe if "Zero data retention" in d.value.columns)
     assert len(providers) == len(ui.catalog().providers)
-    assert {"Trains on API data by default", "Regions", "DPA offered", "Attestations (on its own pages)", "Source", "Checked"} <= set(providers.columns)
+    assert {"Trains on API data by default", "Regions", "DPA offered", "Attestations", "Source", "Checked"} <= set(providers.columns)
     kinds = set(providers["Kind"])
     assert {"the lab's own API", "cloud endpoint", "inference provider", "aggregator (resale)"} <= kinds
     anthropic = providers[providers["Seller"].str.contains("Anthropic")].iloc[0]
-    assert "SOC 2" in anthropic["Attestations (on its own pages)"]
+    assert "SOC 2" in anthropic["Attestations"]
+    # a statement read only on a third-party copy says so; a seller nobody found a statement for says that
+    bedrock = providers[providers["Seller"].str.contains("Bedrock")].iloc[0]
+    assert "read only on third-party copies of its pages: " in bedrock["Attestations"] and "HIPAA BAA" in bedrock["Attestations"]
+    deepseek = providers[providers["Seller"].str.contains("DeepSeek")].iloc[0]
+    assert deepseek["Attestations"] == "not found on its own pages"
 
 
 def test_catalog_filters_by_status_and_hides_retired_models_by_default():

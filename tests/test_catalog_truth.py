@@ -390,3 +390,36 @@ def test_an_owner_mapping_naming_no_prefixs_owner_is_refused(tmp_path):
     path.write_text('primary:\n  - {prefix: "https://example.org/", owner: "Example"}\nsellers:\n  host: ["Exmaple"]\n')
     with pytest.raises(InvalidData, match="'Exmaple' owns no prefix"):
         load_primary_sources(path)
+
+
+# ----------------------------------------------------------------------------- attestations
+def _catalog_with_bedrock(update):
+    data = yaml.safe_load((ROOT / "data" / "models.yaml").read_text(encoding="utf-8"))
+    bedrock = next(p for p in data["providers"] if p["id"] == "aws-bedrock")
+    bedrock.update(update)
+    return parse_catalog_text(yaml.safe_dump(data, allow_unicode=True), "edited")
+
+
+def test_every_attestation_names_the_page_it_was_read_on():
+    cat = _catalog_with_bedrock({"attestations": ["SOC 2 Type 2"], "attestation_sources": []})
+    assert any("aws-bedrock" in p and "attestation_sources" in p for p in cat.problems)
+
+
+def test_a_verified_attestation_must_be_read_on_the_sellers_own_page():
+    src = {"url": "https://aiprovidertrust.com/offerings/bedrock/", "checked": "2026-12-01", "confidence": "verified", "covers": ["SOC 2 Type 2"]}
+    cat = _catalog_with_bedrock({"attestations": ["SOC 2 Type 2"], "attestation_sources": [src]})
+    assert any("attestation_sources[0].confidence" in p and "seller's own page" in p for p in cat.problems)
+    ok = _catalog_with_bedrock({"attestations": ["SOC 2 Type 2"], "attestation_sources": [{**src, "confidence": "secondary"}]})
+    assert not ok.problems
+
+
+def test_the_hyperscalers_state_attestations_and_the_catalog_says_how_they_were_read():
+    cat = load_catalog()
+    for sid in ("aws-bedrock", "azure-foundry", "google-vertex"):
+        p = cat.provider_by_id[sid]
+        assert p.attestations, sid  # none of them states nothing
+        assert "SOC 2" in " ".join(p.attestations) or "FedRAMP High" in p.attestations
+    # where nobody found a statement the catalog says so, instead of "none"
+    assert cat.provider_by_id["deepseek"].attestations is None
+    assert cat.provider_by_id["deepseek"].attestation_words() == "not found on its own pages"
+    assert "read only on third-party copies" in cat.provider_by_id["aws-bedrock"].attestation_words()

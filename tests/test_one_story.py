@@ -505,3 +505,9 @@ def test_the_json_carries_money_in_cents_and_no_hybrid_flip_calls_a_gateway_a_ro
             assert "a router over" not in flip.text and "managed endpoints behind one gateway" in flip.text
         assert "— a month" not in flip.text
     assert "— a month" not in a.result.deployment_reason.text
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
+def test_required_attestations_keep_your_own_clouds_endpoint(cloud):
+    f = facts({"data_boundary": "own_cloud_only", "cloud_platform": cloud, "vendor_attestations": "required"})
+    assert f.options["closed_cloud"].allowed, f.options["closed_cloud"].blocked_by
