@@ -164,6 +164,21 @@ class Provider(Strict):
         return v
 
 
+class GeoPrice(Strict):
+    """The same model at the same seller, deployed to keep data inside a geography, at its own price
+    (Bedrock's geographic inference profiles, Azure's Data Zones, Vertex's multi-region endpoints)."""
+
+    regions: list[str] = Field(min_length=1, description="Where data is processed with this deployment.")
+    label: str = Field(description="The seller's name for the deployment, e.g. 'EU geo cross-Region inference profile'.")
+    input_usd_per_mtok: float = Field(ge=0)
+    output_usd_per_mtok: float = Field(ge=0)
+    cached_input_usd_per_mtok: Optional[float] = Field(None, ge=0)
+    source: str = Field(pattern=URL_PATTERN)
+    checked: date
+    confidence: Confidence
+    notes: Optional[str] = None
+
+
 class Price(Strict):
     """USD per million tokens at one seller, with where and when it was read."""
 
@@ -179,6 +194,10 @@ class Price(Strict):
     output_usd_per_mtok: Optional[float] = Field(None, ge=0)
     cached_input_usd_per_mtok: Optional[float] = Field(None, ge=0)
     batch_discount: Optional[float] = Field(None, gt=0, lt=1, description="Share taken off for batch jobs, e.g. 0.5.")
+    geo_prices: list[GeoPrice] = Field(
+        default_factory=list,
+        description="Deployments that keep data inside a geography, at their own price; the row's own price is then a global one (regions: [global]).",
+    )
     source: str = Field(pattern=URL_PATTERN, description="The page the price was read on.")
     checked: date
     confidence: Confidence = Field(description="verified only when read on the seller's own page.")
@@ -187,6 +206,27 @@ class Price(Strict):
     @property
     def complete(self) -> bool:
         return self.input_usd_per_mtok is not None and self.output_usd_per_mtok is not None
+
+    def deployments(self) -> list["Price"]:
+        """This row and one row per geographic deployment, each with its regions, price and source."""
+        out: list[Price] = [self]
+        for g in self.geo_prices:
+            out.append(
+                self.model_copy(
+                    update={
+                        "regions": list(g.regions),
+                        "input_usd_per_mtok": g.input_usd_per_mtok,
+                        "output_usd_per_mtok": g.output_usd_per_mtok,
+                        "cached_input_usd_per_mtok": g.cached_input_usd_per_mtok,
+                        "source": g.source,
+                        "checked": g.checked,
+                        "confidence": g.confidence,
+                        "notes": f"{g.label}. {g.notes or ''}".strip(),
+                        "geo_prices": [],
+                    }
+                )
+            )
+        return out
 
 
 class Model(Strict):

@@ -502,7 +502,7 @@ class World:
             if m.weights == "closed":
                 if option not in CLOSED_OPTIONS or (want_closed and m.id != want_closed):
                     continue
-                for p in m.prices:
+                for p in (d for row in m.prices for d in row.deployments()):
                     if not p.complete:
                         continue
                     if option == "closed_api" and p.kind == "first_party" and p.seller == m.provider:
@@ -513,7 +513,7 @@ class World:
                 if want_open and m.id != want_open:
                     continue
                 if option == "rented_open":
-                    for p in m.prices:
+                    for p in (d for row in m.prices for d in row.deployments()):
                         if p.complete and p.kind != "aggregator":
                             rows.append((m, cat.provider_by_id.get(p.seller), p))
                 elif option == "self_hosted":
@@ -555,7 +555,10 @@ class World:
                 continue
             monthly = self.api_monthly(tokens, p)  # type: ignore[arg-type]
             seller = s.name if s else p.seller  # type: ignore[union-attr]
-            picks.append(Pick(m, s, p, None, monthly, meets, f"{m.name} at {seller}'s prices"))
+            where = ""
+            if p.regions and key == "closed_cloud" or (p.regions and p.kind == "hyperscaler"):  # type: ignore[union-attr]
+                where = " (a global deployment: any region)" if p.regions == ["global"] else f" (processed in {', '.join(r.upper() for r in p.regions)})"  # type: ignore[union-attr]
+            picks.append(Pick(m, s, p, None, monthly, meets, f"{m.name} at {seller}'s prices{where}"))
         if not picks:
             why = (
                 "No allowed model has a catalogued serving footprint with a sourced throughput; enter your own measured tokens per second."

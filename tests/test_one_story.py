@@ -346,9 +346,11 @@ def test_flips_include_deployment_and_constraint_changes():
     air = flips[("data_boundary", "air_gapped")]
     assert air.recommendation == "open" and air.deployment == "self_hosted" and air.monthly_usd
     assert all(f.deployment for f in a.result.flips)
-    own = flips[("data_region", "uk")]  # a constraint change: still closed, now bought from your cloud in the UK
-    assert own.recommendation == "closed" and own.deployment == "managed_api" and own.deployment_seller == "aws-bedrock"
-    assert "Amazon Bedrock" in own.text and money(own.monthly_usd) in own.text
+    own = flips[("data_boundary", "own_cloud_only")]  # a constraint change: now bought from your own cloud
+    assert own.deployment == "managed_api" and own.deployment_seller == "aws-bedrock"
+    assert money(own.monthly_usd) in own.text
+    uk = flips[("data_region", "uk")]  # no Claude deployment on Bedrock keeps data in the UK: open weights there
+    assert uk.deployment_seller == "aws-bedrock" and "Amazon Bedrock" in uk.text
 
 
 def test_no_forbidden_option_is_drawn_in_the_cost_chart():
@@ -511,3 +513,27 @@ def test_the_json_carries_money_in_cents_and_no_hybrid_flip_calls_a_gateway_a_ro
 def test_required_attestations_keep_your_own_clouds_endpoint(cloud):
     f = facts({"data_boundary": "own_cloud_only", "cloud_platform": cloud, "vendor_attestations": "required"})
     assert f.options["closed_cloud"].allowed, f.options["closed_cloud"].blocked_by
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
+@pytest.mark.parametrize("region", ["eu", "us"])
+def test_a_data_region_is_never_met_by_a_global_deployment(cloud, region):
+    """A global profile may route to any region: with a data region, a cloud row is priced at a
+    deployment that keeps data in that region (Bedrock's geographic profiles, Azure's Data Zones)."""
+    answers = {"data_boundary": "own_cloud_only", "cloud_platform": cloud, "data_region": region, "task_difficulty": "frontier"}
+    f = facts(answers)
+    for key in ("closed_cloud", "rented_open"):
+        o = f.options[key]
+        if o.priced:
+            assert o.pick.price.regions != ["global"] and region in (o.pick.price.regions or o.pick.seller.regions), (key, o.pick.detail)
+    glob = facts({**answers, "data_region": "any"})
+    if cloud == "aws":  # with no region to keep, the cheaper global profile prices Claude on Bedrock
+        assert glob.options["closed_cloud"].pick.price.regions == ["global"]
+        assert f.options["closed_cloud"].monthly > glob.options["closed_cloud"].monthly
+
+
+def test_a_geographic_deployment_prices_at_its_own_row():
+    m = CAT.model_by_id["claude-opus-5-5"]
+    row = next(p for p in m.prices if p.seller == "aws-bedrock")
+    deps = row.deployments()
+    assert deps[0].regions == ["global"] and any("eu" in (d.regions or []) and d.input_usd_per_mtok == 4.4 for d in deps[1:])
