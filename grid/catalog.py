@@ -47,6 +47,14 @@ class Source(Strict):
     checked: date = Field(description="The day the fact was last checked at that page (YYYY-MM-DD).")
 
 
+class FactSource(Strict):
+    """Where one fact of an entry was read, when, and how sure: verified only on the owner's own page."""
+
+    url: str = Field(pattern=URL_PATTERN)
+    checked: date
+    confidence: Literal["verified", "secondary", "uncertain"]
+
+
 class AttestationSource(Strict):
     """Where a seller's attestations were read: the page, the day, how sure, and which it states."""
 
@@ -238,6 +246,7 @@ class Model(Strict):
     license: Optional[str] = Field(None, description="A licence id (open weights).")
     provider: Optional[str] = Field(None, description="A provider id (closed models).")
     released: Optional[date] = None
+    released_source: Optional[FactSource] = Field(None, description="Where the release date was read, when it is not in the entry's own sources.")
     status: Status = Field(description="ga | preview | deprecated | retired, as the vendor says.")
     deprecated_on: Optional[date] = Field(None, description="The day the vendor deprecated it, where published.")
     retires_on: Optional[date] = Field(None, description="The day the vendor retires (or retired) it, where published.")
@@ -859,6 +868,14 @@ def parse_catalog(
     for i, m in parsed["models"]:
         label = f"models[{i}] ({m.id})"
         needs_primary("models", i, label, m)
+        rs = m.released_source
+        if rs is not None and rs.confidence == "verified":
+            owners = owners_for("models", m.developer)
+            if not (is_owners_page(rs.url, owners, primary) if owners is not None else is_primary(rs.url, primary)):
+                problems.append(
+                    (("models", i, "released_source", "confidence"),
+                     f"{label}.released_source.confidence: 'verified' needs the developer's own page, not {rs.url}; a third-party copy is 'secondary'")
+                )
         for j, p in enumerate(m.prices):
             where = f"{label}.prices[{j}]"
             if p.seller in broken["providers"]:

@@ -423,3 +423,16 @@ def test_the_hyperscalers_state_attestations_and_the_catalog_says_how_they_were_
     assert cat.provider_by_id["deepseek"].attestations is None
     assert cat.provider_by_id["deepseek"].attestation_words() == "not found on its own pages"
     assert "read only on third-party copies" in cat.provider_by_id["aws-bedrock"].attestation_words()
+
+
+def test_release_dates_are_filled_with_where_they_were_read_and_verified_only_at_the_developer():
+    cat = load_catalog()
+    for mid in ("gpt-5-4", "gpt-6-2-astra", "qwen3.6-plus", "kimi-k3", "nemotron-3-ultra"):
+        m = cat.model_by_id[mid]
+        assert m.released is not None and m.released_source is not None, mid
+    assert cat.model_by_id["gpt-6-2-astra"].released_source.confidence == "secondary"  # read on a third party's page
+    data = yaml.safe_load((ROOT / "data" / "models.yaml").read_text(encoding="utf-8"))
+    m = next(x for x in data["models"] if x["id"] == "gpt-6-2-astra")
+    m["released_source"] = {**m["released_source"], "confidence": "verified"}
+    edited = parse_catalog_text(yaml.safe_dump(data, allow_unicode=True), "edited")
+    assert any("released_source.confidence" in p for p in edited.problems)
