@@ -473,7 +473,7 @@ def format_cost(report: CostReport) -> str:
             continue
         cost = money(opt.monthly_usd) if opt.monthly_usd is not None else "not costed"
         rng = f" ({money(opt.monthly_usd_low)} to {money(opt.monthly_usd_high)})" if opt.monthly_usd_low is not None else ""
-        mark = "  ← cheapest allowed" if report.cheapest_allowed == opt.option else ""
+        mark = f"  ← {report.cheapest_words()}" if report.cheapest_allowed == opt.option else ""
         lines.append(f"  {opt.label:<36} {cost:>10}{rng}  {opt.detail}{mark}")
     if report.capability_note:
         lines.append(f"Capability: {report.capability_note}")

@@ -656,6 +656,15 @@ class CostReport(BaseModel):
         """The report as JSON, with money in whole cents (no 1163.565)."""
         return _cents(self.model_dump(mode="json"))
 
+    def cheapest_words(self) -> str:
+        """How to mark ``cheapest_allowed``: options are compared like for like, so a cheaper option whose
+        model is below the tier the tasks need does not count; the mark says so when one exists."""
+        best = getattr(self, self.cheapest_allowed) if self.cheapest_allowed else None
+        if best is None or best.monthly_usd is None:
+            return "cheapest allowed"
+        cheaper = [o for o in self.options() if o.allowed and o.monthly_usd is not None and o.monthly_usd < best.monthly_usd]
+        return "cheapest allowed that reaches your tasks' tier" if cheaper else "cheapest allowed"
+
     def options(self) -> list[OptionCost]:
         """The options in the order the pages show them (the vendor's API, your cloud, rented, self-hosted, hybrid)."""
         return [o for o in (self.closed_api, self.closed_cloud, self.rented_open, self.self_hosted, self.hybrid) if o is not None]

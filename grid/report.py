@@ -169,7 +169,7 @@ def decision_record(
         for i, o in enumerate(costs.options(), 1):
             if o.allowed:
                 cost = f"{money(o.monthly_usd)} a month" if o.monthly_usd is not None else "not priced"
-                cheapest = ", the cheapest allowed" if costs.cheapest_allowed == o.option else ""
+                cheapest = f", the {costs.cheapest_words()}" if costs.cheapest_allowed == o.option else ""
                 lines.append(f"{i}. {o.label}: {cost}{cheapest} ({_cell(o.detail)}).")
             else:
                 why = "; ".join(_cell(f"{b.text} ({answer_words(q, b.question, b.answer)})") for b in o.blocked_by) or _cell(o.detail)

@@ -537,3 +537,17 @@ def test_a_geographic_deployment_prices_at_its_own_row():
     row = next(p for p in m.prices if p.seller == "aws-bedrock")
     deps = row.deployments()
     assert deps[0].regions == ["global"] and any("eu" in (d.regions or []) and d.input_usd_per_mtok == 4.4 for d in deps[1:])
+
+
+def test_the_cheapest_mark_says_when_a_cheaper_option_is_below_the_tier():
+    answers = {"spend_model": "pay_per_use", "data_sensitivity": "public", "cloud_platform": "unknown", "data_region": "uk",
+               "company_domicile": "eu", "fine_tuning": "deep", "audience": "internal_staff", "ml_platform_team": "small",
+               "lock_in_tolerance": "unacceptable", "task_difficulty": "frontier"}
+    a = assess(answers, {"need_frontier": "no"}, today=TODAY)
+    best = getattr(a.costs, a.costs.cheapest_allowed)
+    cheaper = [o for o in a.costs.options() if o.allowed and o.monthly_usd is not None and o.monthly_usd < best.monthly_usd]
+    assert cheaper, "the case needs a cheaper option below the tier"
+    assert a.costs.cheapest_words() == "cheapest allowed that reaches your tasks' tier"
+    assert WORLD.facts(answers).options[cheaper[0].option].pick.meets_tier is False
+    plain = assess({"task_difficulty": "routine"}, today=TODAY)
+    assert plain.costs.cheapest_words() == "cheapest allowed"
