@@ -614,3 +614,17 @@ def test_the_first_screen_leads_with_what_decided_and_never_only_argues_against_
         assert lines[0] == "- Where may prompts and outputs go? → Only our own cloud account or data centre (a hard constraint)", lines
     if case == "hybrid_router":
         assert lines[0] == "- Is it a mix of the above? → Yes (you confirmed it: it decides)", lines
+
+
+def test_catalog_models_show_status_reference_price_and_every_seller():
+    at = catalog_page()
+    shown = models_table(at)
+    cat = ui.catalog()
+    opus = shown[shown["Model"] == cat.model_by_id["claude-opus-5-5"].name].iloc[0]
+    assert opus["Status"] and "Anthropic Claude API (the lab's own API: the reference)" == opus["Price from"]
+    assert "Amazon Bedrock" in opus["Sold by"] and "Google Cloud Vertex AI" in opus["Sold by"]
+    ref = cat.model_by_id["claude-opus-5-5"].reference_price
+    assert opus["Input $/M"].startswith(f"${ref.input_usd_per_mtok:.2f}") or opus["Input $/M"] == f"${ref.input_usd_per_mtok:,.2f}"
+    # an open-weight model has no first-party row: its price comes from a seller and says so
+    oss = shown[shown["Model"] == "gpt-oss-120b"].iloc[0]
+    assert "(no first-party price)" in oss["Price from"] and "Baseten" in oss["Sold by"]
