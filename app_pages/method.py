@@ -43,8 +43,12 @@ from the rules in `grid/options.py`; change them and this page changes with them
    option allowed it is closed; a hybrid needs both.
 7. **Deployment.** Within the call, the cheapest allowed option is chosen (for open: rented or
    self-hosted; for closed: the vendor's API or your cloud's endpoint), unless an answer requires
-   another, and the result says why with both monthly figures. A hybrid without a platform team is
-   bought as managed endpoints behind one gateway, not a self-run router.
+   another, and the result says why with both monthly figures. Options are compared like for like: one
+   whose model reaches the tier your tasks need comes before a cheaper one whose model does not, and
+   the table says so where that happens. With no platform team, open weights are rented when renting
+   is allowed. A hybrid without a platform team is bought as managed endpoints behind one gateway, not
+   a self-run router. Whenever the chosen option is not the cheapest allowed one, the reason gives both
+   monthly figures.
 
 **Confidence** is *low* while any scored question is unanswered; *high* when everything is answered,
 the checklist agrees with the axes, and the overall lean is at least {round(m.clear_margin)} points clear
@@ -52,7 +56,8 @@ of the line that would change the axes' call; *medium* otherwise. It is capped a
 option costs more than three times the cheapest allowed one with no constraint forcing it, when no
 allowed model meets a hard need (the frontier tier, image input), or when two checklist answers conflict.
 
-**What would change this** lists every single change (one answer, your cloud, your data region, or one
+**What would change this** lists every single change (one answer, your cloud, your data region, your
+company's domicile, or one
 confirmed checklist answer) that gives a different call or deployment, with what that would cost.
 
 **Why results move the right way.** Moving an answer toward open never makes the call more closed, with
