@@ -488,6 +488,11 @@ def _describe(o: Any) -> str:
     return describe(o)
 
 
+def _points(x: float) -> str:
+    n = round(x)
+    return f"{n} point" if n == 1 else f"{n} points"
+
+
 def _signed(x: float) -> str:
     return f"{round(x):+d}".replace("-", "−")
 
@@ -588,13 +593,13 @@ def score(
         note = f"{len(unanswered)} of {len(scored_ids)} scored questions are unanswered; answer them to firm up the result."
     elif agreement and margin >= q.method.clear_margin:
         confidence = "high"
-        note = f"Every question is answered, the checklist agrees with the axes, and the lean is {round(margin)} points clear of the nearest line.{flips_note}"
+        note = f"Every question is answered, the checklist agrees with the axes, and the lean is {_points(margin)} clear of the nearest line.{flips_note}"
     else:
         confidence = "medium"
         why = (
             "the checklist and the axes disagree"
             if not agreement
-            else f"the lean is only {round(margin)} points from the line that would change the axes' call (a clear result needs {round(q.method.clear_margin)})"
+            else f"the lean is only {_points(margin)} from the line that would change the axes' call (a clear result needs {round(q.method.clear_margin)})"
         )
         note = f"Every question is answered, but {why}.{flips_note}"
     if facts is not None and confidence == "high":

@@ -102,7 +102,7 @@ def humanize(text: str, q: Questionnaire) -> str:
 
 
 def points_words(text: str) -> str:
-    """'1 points' → '1 point' (the engine writes the plural whatever the number)."""
+    """'1 points' → '1 point' in any text that still carries the plural (the engine now writes it right)."""
     return re.sub(r"(?<![\d.,])([+−-]?1) points\b", r"\1 point", text)
 
 
