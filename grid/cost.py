@@ -784,6 +784,8 @@ def cost_report(
         break_even_vs_rented_tokens_per_day=be_r,
         break_even_vs_rented_reason=why_r,
         cheapest=min(priced, key=priced.get) if priced else None,  # type: ignore[arg-type]
+        # no answers, so nothing is ruled out: every priced option is allowed
+        cheapest_allowed=min(priced, key=priced.get) if priced else None,  # type: ignore[arg-type]
         assumptions=list(r.assumptions),
     )
 

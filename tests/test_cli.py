@@ -168,3 +168,11 @@ def test_cost_names_the_lifecycle_of_a_deprecated_or_preview_model():
     assert any(n.startswith("Claude Mythos Preview:") and ("Deprecated" in n or "preview" in n) for n in notes)
     code, out, err = run("cost", "--tokens-per-day", "10000000", "--closed", "claude-mythos-preview")
     assert "Lifecycle: Claude Mythos Preview" in out
+
+
+def test_cost_json_names_the_cheapest_allowed_option():
+    code, out, err = run("cost", "--tokens-per-day", "10000000", "--json")
+    data = json.loads(out)
+    priced = {k: data[k]["monthly_usd"] for k in ("closed_api", "rented_open", "self_hosted", "hybrid") if data[k]["monthly_usd"] is not None}
+    assert code == 0 and data["cheapest_allowed"] == min(priced, key=priced.get)
+    assert all(data[k]["allowed"] for k in priced)  # without answers nothing is ruled out
