@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import math
+import re
 import textwrap
 from typing import Any, Optional
 
@@ -10,9 +12,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import ui
+from app_pages.url_state import _Unhashed
 from grid.assessment import Assessment, option_curves
 from grid.cost import RANGE_MAX, RANGE_MIN, CostInputs, CostReport, load_cost_data
-from grid.options import OPTION_LABEL, money, tokens_short, volume_words
+from grid.options import OPTION_LABEL, money, tokens_short, value_text, volume_words
 from grid.prose import assumption_rows, catalog_names, named
 from grid.sensitivity import BREAK_EVEN, RANGES_TEXT, Sensitivity, compared, figure_text, input_text, money_ticks, sensitivity_for, table_rows, unmoved
 
@@ -49,11 +52,31 @@ def _assumed(report: Optional[CostReport], name: str) -> Any:
     return next((a.value for a in report.assumptions if a.name == name), None)
 
 
+#: USD figures per unit (an hour, a million tokens): to the cent
+CENTS = ("gpu_hourly_usd", "closed_price_in", "closed_price_out")
+#: inputs whose default is the price the catalog lists, not a figure of the cost data
+LIST_PRICE = ("closed_price_in", "closed_price_out")
+
+
+def default_text(field: str, value: Any) -> Optional[str]:
+    """A default as the rest of the page writes it: a volume short (300M), money at its precision
+    ($200k a year, $1.79 an hour), other figures without float noise (0.25, 5,056)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if field == "tokens_per_day":
+        return tokens_short(value)
+    if field in CENTS:
+        return f"${value:,.2f}"
+    if field.endswith("_usd"):
+        return re.sub(r"\.0(?=[kM]$)", "", money(value))  # $200k, $19.3k
+    return value_text(value)
+
+
 def _number_inputs(specs: list[tuple[str, str, str, tuple[float, float, float], str]], report: Optional[CostReport], no_default: str) -> None:
     """Optional number fields in two columns; each shows the default it falls back to."""
     cols = st.columns(2)
     for i, (field, label, help_text, (lo, hi, step), fmt) in enumerate(specs):
-        default = _assumed(report, field)
+        default = default_text(field, _assumed(report, field))
         cols[i % 2].number_input(
             label,
             min_value=lo,
@@ -62,7 +85,7 @@ def _number_inputs(specs: list[tuple[str, str, str, tuple[float, float, float], 
             value=None,
             format=fmt,
             key=f"cost_{field}",
-            placeholder=f"default: {default:,.10g}" if isinstance(default, (int, float)) else no_default,
+            placeholder=f"default: {default}" if default else ("default: the list price" if field in LIST_PRICE else no_default),
             help=help_text,
         )
 
@@ -136,20 +159,72 @@ LINE = {
 }
 
 
+#: Points on each curve: a price line is straight on the log-log chart, and the self-hosting steps
+#: are added at their exact edges (cost.volume_grid), so 61 log-spaced volumes draw the same chart as
+#: 121 with half the series to compute, send and draw.
+CHART_POINTS = 61
+CLOSED_KEYS = ("closed_api", "closed_cloud")
+#: report field, legend label, the lines it may be computed against, marker symbol
+BREAK_EVENS = (
+    ("break_even_tokens_per_day", "Break-even vs closed", CLOSED_KEYS, "diamond"),
+    ("break_even_vs_rented_tokens_per_day", "Break-even vs rented", ("rented_open",), "square"),
+)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _series(answers: tuple, cost_inputs: CostInputs, today, revisit) -> list[dict[str, Any]]:
     """The chart's series, computed once per input set (the catalog and cost data are per process)."""
-    return option_curves(dict(answers), cost_inputs, today=today, revisit=revisit, questionnaire=ui.questionnaire(), catalog=ui.catalog(), cost_data=load_cost_data())
+    return option_curves(
+        dict(answers), cost_inputs, today=today, revisit=revisit, questionnaire=ui.questionnaire(), catalog=ui.catalog(), cost_data=load_cost_data(), points=CHART_POINTS
+    )
+
+
+def _at(rows: list[dict[str, Any]], key: str, volume: float) -> Optional[float]:
+    """A curve's value at a volume, as the chart draws it: straight between two points on the log-log
+    axes, except the self-hosted steps, which take the point at or above it (both edges of every
+    step are on the grid, so that point is on the same step)."""
+    pts = [(r["tokens_per_day"], r[key]) for r in rows if r.get(key)]
+    i = next((i for i, (v, _) in enumerate(pts) if v >= volume), None)
+    if i is None:
+        return None
+    v1, y1 = pts[i]
+    if key == "self_hosted" or i == 0 or v1 == volume:
+        return y1
+    v0, y0 = pts[i - 1]
+    t = math.log(volume / v0) / math.log(v1 / v0)
+    return math.exp(math.log(y0) + t * math.log(y1 / y0))
+
+
+def break_even_point(rows: list[dict[str, Any]], volume: float, keys: tuple[str, ...]) -> Optional[tuple[str, float]]:
+    """Where a break-even sits: on the line it was computed against, at its volume. A break-even is
+    where self-hosting costs the same as that option, so of ``keys`` (the vendor's API or your cloud,
+    whichever the report priced the closed side with) it is the line that meets the self-hosted curve
+    there. The same rule places the PDF's marker (grid/pdf.py: break_even_point)."""
+    values = {k: v for k in keys if (v := _at(rows, k, volume))}
+    if not values:
+        return None
+    own = _at(rows, "self_hosted", volume)
+    key = min(values, key=lambda k: abs(math.log(values[k] / own)) if own else values[k])
+    return key, values[key]
 
 
 def chart(a: Assessment) -> go.Figure:
-    report = a.costs
-    rows = _series(tuple(sorted(ui.answers().items())), inputs(), ui.today(), a.revisit)
+    """The cost chart for the assessment's inputs. Built once per input set, like the tornado: the
+    figure is a pure function of the answers, the cost inputs and the dates (the assessment's costs
+    follow from them), and callers only read it."""
+    key = (tuple(sorted(a.answers.items())), a.cost_inputs, a.today, a.revisit)
+    return _chart_figure(key, _Unhashed(a.costs))
+
+
+@functools.lru_cache(maxsize=64)
+def _chart_figure(key: tuple, report_box: "_Unhashed") -> go.Figure:
+    report: Optional[CostReport] = report_box.value
+    rows = _series(*key)
     fig = go.Figure()
-    for key, (label, colour) in LINE.items():
-        xs = [r["tokens_per_day"] for r in rows if r.get(key) is not None]
-        ys = [r[key] for r in rows if r.get(key) is not None]
-        if not xs and report is not None and (o := getattr(report, key)) is not None and not o.allowed:
+    for k, (label, colour) in LINE.items():
+        xs = [r["tokens_per_day"] for r in rows if r.get(k) is not None]
+        ys = [r[k] for r in rows if r.get(k) is not None]
+        if not xs and report is not None and (o := getattr(report, k)) is not None and not o.allowed:
             # a forbidden option is not a contender: a grey legend entry with its reason, and no line
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{label}: ruled out", line={"color": "#bbbbbb", "dash": "dot"}, hoverinfo="skip"))
             continue
@@ -160,36 +235,42 @@ def chart(a: Assessment) -> go.Figure:
                     y=ys,
                     mode="lines",
                     name=label,
-                    line={"color": colour, "shape": "hv" if key == "self_hosted" else "linear", "dash": "dot" if key == "hybrid" else None},
+                    line={"color": colour, "shape": "hv" if k == "self_hosted" else "linear", "dash": "dot" if k == "hybrid" else None},
                     hovertemplate=f"{label}<br>%{{x:,.3s}} tokens/day<br>$%{{y:,.0f}} a month<extra></extra>",
                 )
             )
     if report is not None:
-        fig.add_vline(x=report.tokens_per_day, line={"color": "#444", "dash": "dash"}, annotation_text="your volume", annotation_position="bottom right")
-        for value, label, price in (
-            (report.break_even_tokens_per_day, "break-even vs closed", report.closed_api if report.closed_api.allowed else report.closed_cloud),
-            (report.break_even_vs_rented_tokens_per_day, "break-even vs rented", report.rented_open),
-        ):
-            if value is not None and price is not None and RANGE_MIN <= value <= RANGE_MAX and price.monthly_usd is not None:
-                y = price.monthly_usd / report.tokens_per_day * value if report.tokens_per_day else None
-                if y:
-                    fig.add_trace(
-                        go.Scatter(
-                            x=[value],
-                            y=[y],
-                            mode="markers+text",
-                            marker={"size": 11, "color": "#111", "symbol": "diamond"},
-                            text=[f"{label}: {tokens_short(value)}/day"],
-                            textposition="top left",
-                            name=label,
-                            showlegend=False,
-                            hovertemplate=f"{label}<br>%{{x:,.3s}} tokens/day<br>$%{{y:,.0f}} a month<extra></extra>",
-                        )
-                    )
+        you = report.tokens_per_day
+        fig.add_vline(x=you, line={"color": "#444", "dash": "dash"})
+        if RANGE_MIN <= you <= RANGE_MAX:
+            # a log axis places annotations at log10 of the value (add_vline's own label is lost on it)
+            right = math.log10(you) > 9.2  # near the right edge the label goes on the line's left
+            fig.add_annotation(
+                x=math.log10(you), xref="x", y=0, yref="paper", yanchor="bottom", xanchor="right" if right else "left",
+                xshift=-4 if right else 4, text="your volume", showarrow=False, font={"size": 12},
+            )
+        # the break-evens are named in the legend, not beside their markers: two labels beside the
+        # markers ran into each other on a phone and across the volume line on a wide screen
+        for field, label, keys, symbol in BREAK_EVENS:
+            value = getattr(report, field)
+            if value is None or not RANGE_MIN <= value <= RANGE_MAX or (point := break_even_point(rows, value, keys)) is None:
+                continue
+            line_key, y = point
+            name = f"{label}: {tokens_short(value)} tokens/day"
+            fig.add_trace(
+                go.Scatter(
+                    x=[value],
+                    y=[y],
+                    mode="markers",
+                    marker={"size": 11, "color": "#111", "symbol": symbol},
+                    name=name,
+                    hovertemplate=f"{name}<br>on the line {LINE[line_key][0]}<br>$%{{y:,.0f}} a month<extra></extra>",
+                )
+            )
     fig.update_layout(
         xaxis={"type": "log", "title": "Tokens a day (log scale)", "range": [5, 10]},
-        yaxis={"type": "log", "title": "USD a month (log scale)"},
-        height=460,
+        yaxis={"type": "log", "title": "USD a month (log scale)", "tickprefix": "$"},
+        height=500,
         margin={"l": 60, "r": 20, "t": 30, "b": 50},
         legend={"orientation": "h", "y": -0.2},
         title={"text": "Monthly cost against daily volume", "font": {"size": 14}},
@@ -218,7 +299,7 @@ def options_markdown(report: CostReport) -> str:
     rows = []
     for o in report.options():
         if o.allowed:
-            cheapest = " (cheapest allowed)" if report.cheapest_allowed == o.option else ""
+            cheapest = f" ({report.cheapest_words()})" if report.cheapest_allowed == o.option else ""
             rng = f" ({money(o.monthly_usd_low)} to {money(o.monthly_usd_high)})" if o.monthly_usd_low is not None else ""
             rows.append([o.label + cheapest, (money(o.monthly_usd) + rng) if o.monthly_usd is not None else "not priced", o.detail])
         else:
@@ -391,3 +472,41 @@ def render_figures(a: Assessment, *, with_chart: bool = True) -> None:
             )
     else:
         st.caption("Every assumption behind these figures, with its source, is on the Costs step.")
+
+
+# ----------------------------------------------------------------------------- the chart code, early
+# The browser loads plotly's code (a 4.7 MB script: about 0.4 s to fetch, 0.8 s to evaluate and 0.3 s
+# to set up its first plot on a 2-core machine) only when a page first shows a plotly chart, so the
+# first Costs step of a session took 1.9–2.2 s from Next to a drawn chart, against 0.4–0.5 s once
+# loaded; the server's own part is 35 ms (250 ms in a fresh process). A tiny chart, drawn out of
+# sight in the sidebar, has it loaded (about 1.2 s after it is sent) while the user answers the
+# questions: the first chart then took 0.56–0.59 s (bench/run.py: bench_cost_chart). Not on a
+# session's first run, which it slowed: the first screen comes first (bench: the first question
+# visible within 1.5× a hello-world app).
+PRELOAD_CSS = """<style>
+.st-key-chart_code_preload { position: absolute; left: -10000px; top: 0; width: 320px; height: 120px; overflow: hidden; visibility: hidden; }
+</style>"""
+PRELOAD_SEEN = "_chart_code_preload"
+
+
+@functools.lru_cache(maxsize=1)
+def _preload_figure() -> go.Figure:
+    fig = go.Figure(go.Scatter(x=[1, 2], y=[1, 2], mode="lines", hoverinfo="skip"))
+    fig.update_layout(height=120, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False, template=go.layout.Template())
+    return fig
+
+
+def preload_chart_code() -> None:
+    """From a session's second run on, a hidden chart at the end of the sidebar (the same place on
+    every question step, so the browser sets it up once), except on the steps that draw charts of
+    their own (the result's rerun stays within its benchmark). The Assess page calls it on every run."""
+    ss = st.session_state
+    if not ss.get(PRELOAD_SEEN):
+        ss[PRELOAD_SEEN] = True
+        return
+    if ss.get("step") in ("costs", "result"):
+        return
+    with st.sidebar:
+        st.html(PRELOAD_CSS)
+        with st.container(key="chart_code_preload"):
+            st.plotly_chart(_preload_figure(), key="chart_preload", config={"staticPlot": True, "displayModeBar": False})

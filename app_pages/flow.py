@@ -236,6 +236,9 @@ def main() -> None:
 
     st.divider()
     nav_buttons()
+    from app_pages import cost_ui as _cost_ui
+
+    _cost_ui.preload_chart_code()  # plotly's browser code, loaded before the Costs step needs it
     if ss.get("_shown_step") != step:  # a new step opens at the top, not where the last one was scrolled to
         if ss.get("_shown_step") is not None:
             ui.scroll_to_top(step)

@@ -55,14 +55,21 @@ def radar_figure(axes: tuple) -> go.Figure:
             line={"color": "#1f6feb"},
         )
     )
+    # The radial axis runs between two spokes, not beside one: the first axis's spoke points right
+    # (0°) and the next is one gap on, counterclockwise. Three quarters of the way along that gap,
+    # with the labels on its clockwise side, they have the wider part of the gap to themselves; a
+    # tick angle equal to the axis angle keeps them level.
+    gap = 360 / len(AXIS_IDS)
+    angle = gap * 3 / 4
     fig.update_layout(
         polar={
             "radialaxis": {
                 "range": [-100, 100],
                 "tickvals": [-100, -50, 0, 50, 100],
                 "ticktext": ["", "−50", "0", "+50", "+100"],
-                "angle": 90,
-                "tickangle": 90,
+                "angle": angle,
+                "tickangle": angle,
+                "side": "clockwise",
             },
             "angularaxis": {"tickfont": {"size": 13}},
         },

@@ -318,6 +318,67 @@ def bench_browser() -> list[Row]:
     return [Row("Browser: navigation to the first question visible (median of 5)", ms(app), f"hello-world app {ms(hello)}", app / hello, "≤ 1.5×", app / hello <= 1.5)]
 
 
+def bench_cost_chart() -> list[Row]:
+    """Next from Your scale to the Costs step's chart drawn (its SVG in the page), the first time in
+    a fresh browser context, against the same click once the browser has drawn the chart before
+    (median of 3 each). The session runs once before (a step earlier, then Next), so that the
+    hidden chart that loads plotly's code early (cost_ui.preload_chart_code) has been sent; the
+    figure says so when the page has none."""
+    from pathlib import Path
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+    from tests.browser.helpers import by_key, idle
+
+    goal = "< 1 s"
+    if not Path(CHROMIUM).is_file():
+        return [Row("Browser: first cost chart of a session (Chromium not installed: skipped)", "—", "—", None, goal, False)]
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    chart = ".st-key-cost_chart .main-svg"
+    preloaded = []
+
+    def next_to_chart(page) -> float:
+        t0 = time.perf_counter()
+        by_key(page, "nav_next").locator("button").first.click()
+        page.locator(chart).first.wait_for(state="attached", timeout=60_000)
+        return time.perf_counter() - t0
+
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    proc, url = start_server("app.py")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            first, again = [], []
+            for _ in range(3):
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                page = context.new_page()
+                page.set_default_timeout(60_000)
+                page.goto(url + "?v=1&profile=hybrid_router&step=performance")
+                page.locator('[data-testid="stSidebar"]').first.wait_for()
+                idle(page)
+                by_key(page, "nav_next").locator("button").first.click()  # to Your scale: the session's second run
+                idle(page)
+                try:
+                    page.locator(".st-key-chart_code_preload .main-svg").first.wait_for(state="attached", timeout=10_000)
+                    preloaded.append(True)
+                except PlaywrightTimeout:
+                    preloaded.append(False)
+                idle(page)
+                first.append(next_to_chart(page))
+                idle(page)
+                by_key(page, "nav_back").locator("button").first.click()
+                idle(page)
+                again.append(next_to_chart(page))
+                context.close()
+            browser.close()
+    finally:
+        stop_server(proc)
+    value, base = statistics.median(first), statistics.median(again)
+    note = "" if all(preloaded) else " (no chart-code preload on the page)"
+    return [Row(f"Browser: Next to the first cost chart drawn in a session (median of 3){note}", ms(value), f"chart drawn before in the session {ms(base)}", value / base, goal, value < 1.0)]
+
+
 def table(rows: list[Row]) -> str:
     lines = ["| figure | value | baseline | ratio | goal | met? |", "|---|---|---|---|---|---|"]
     for r in rows:
@@ -333,7 +394,7 @@ def main() -> None:
     if "--profile" in sys.argv[1:]:
         print(profile_result_rerun())
         return
-    rows = bench_apptest() + bench_browser() + bench_scoring() + bench_shortlist() + bench_reports() + bench_catalog() + bench_catalog_once()
+    rows = bench_apptest() + bench_browser() + bench_cost_chart() + bench_scoring() + bench_shortlist() + bench_reports() + bench_catalog() + bench_catalog_once()
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     header = (
         f"Measured {stamp} on {platform.machine()}, Python {platform.python_version()}, "

@@ -568,6 +568,8 @@ def can_self_host(r: Resolved) -> bool:
 
 def break_even(r: Resolved, price: Price) -> tuple[Optional[float], str]:
     """The daily volume where self-hosting costs the same as the API at ``price``, or None and why."""
+    from grid.options import money  # the pages' money format ($19.3k); grid.options imports this module
+
     if not can_self_host(r):
         return None, f"Self-hosting {r.open.name} on {r.gpu.name} cannot be costed: {self_hosting_gap(r)}"
     a = r.days_per_month * usd_per_token(price, r)  # USD a month per daily token
@@ -587,10 +589,10 @@ def break_even(r: Resolved, price: Price) -> tuple[Optional[float], str]:
         if volume > RANGE_MAX:
             return None, (
                 f"Self-hosting would need more than {RANGE_MAX / 1e9:g} billion tokens a day to pay for its "
-                f"${fixed:,.0f} a month of GPUs and staff."
+                f"{money(fixed)} a month of GPUs and staff."
             )
         if volume <= n * capacity:
-            return volume, f"With {n} replica{'s' if n != 1 else ''} ({n * (r.gpus_per_replica or 0)} × {r.gpu.name}) and the staff, both cost ${fixed:,.0f} a month."
+            return volume, f"With {n} replica{'s' if n != 1 else ''} ({n * (r.gpus_per_replica or 0)} × {r.gpu.name}) and the staff, both cost {money(fixed)} a month."
         n = max(n + 1, math.ceil(volume / capacity))
 
 

@@ -216,6 +216,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5, textColor=colors.HexColor("#444444")),
         "headline": ParagraphStyle("headline", parent=base, fontSize=12.5, leading=17, textColor=colors.HexColor("#0b3d91")),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5),
+        "grey": ParagraphStyle("grey", parent=base, fontSize=8, leading=10.5, spaceAfter=4, textColor=colors.HexColor("#777777")),
     }
 
 
@@ -354,9 +355,77 @@ def _tick(v: float) -> str:
     return f"${v:g}" if v >= 1 else f"${v:.2f}"
 
 
-def cost_drawing(rows: list[dict[str, Any]], you: float, breakevens: list[tuple[float, str]], width: float = 170 * mm, height: float = 75 * mm) -> Drawing:
-    d = Drawing(width, height)
-    left, bottom, right, top = 42, 28, width - 8, height - 22
+CLOSED_KEYS = ("closed_api", "closed_cloud")
+RULED_OUT_GREY = "#9a9a9a"
+
+
+def _at(rows: list[dict[str, Any]], key: str, volume: float) -> Optional[float]:
+    """A curve's value at a volume, as the chart draws it: straight between two points on the log-log
+    axes, except the self-hosted steps, which take the point at or above it (both edges of every
+    step are on the grid, so that point is on the same step)."""
+    pts = [(r["tokens_per_day"], r[key]) for r in rows if r.get(key)]
+    i = next((i for i, (v, _) in enumerate(pts) if v >= volume), None)
+    if i is None:
+        return None
+    v1, y1 = pts[i]
+    if key == "self_hosted" or i == 0 or v1 == volume:
+        return y1
+    v0, y0 = pts[i - 1]
+    t = math.log(volume / v0) / math.log(v1 / v0)
+    return math.exp(math.log(y0) + t * math.log(y1 / y0))
+
+
+def break_even_point(rows: list[dict[str, Any]], volume: float, keys: tuple[str, ...] = CLOSED_KEYS) -> Optional[tuple[str, float]]:
+    """Where a break-even sits: on the line it was computed against, at its volume. A break-even is
+    where self-hosting costs the same as that option, so of ``keys`` (the vendor's API or your cloud,
+    whichever the report priced the closed side with) it is the line that meets the self-hosted curve
+    there. The web chart places its marker by the same rule (app_pages/cost_ui.py)."""
+    values = {k: v for k in keys if (v := _at(rows, k, volume))}
+    if not values:
+        return None
+    own = _at(rows, "self_hosted", volume)
+    key = min(values, key=lambda k: abs(math.log(values[k] / own)) if own else values[k])
+    return key, values[key]
+
+
+def _legend_rows(entries: list[tuple[str, str, bool]], width: float) -> list[list[tuple[float, str, str, bool]]]:
+    """The legend's entries (label, colour, ruled out) laid out left to right, onto a new row where
+    the next would run past the right edge: (x, label, colour, ruled out) per row."""
+    rows: list[list[tuple[float, str, str, bool]]] = [[]]
+    x = 0.0
+    for label, colour, ruled in entries:
+        w = 17 + pdfmetrics.stringWidth(label, FONT, 7)
+        if rows[-1] and x + w > width:
+            rows.append([])
+            x = 0.0
+        rows[-1].append((x, label, colour, ruled))
+        x += w + 14
+    return rows
+
+
+def why_ruled_out(o: Any) -> str:  # o: OptionCost
+    """Why a forbidden option is ruled out: each constraint's sentence, one full stop at the end."""
+    return "; ".join(b.text.rstrip(".") for b in o.blocked_by) + "." if o.blocked_by else o.detail
+
+
+def cost_drawing(
+    rows: list[dict[str, Any]],
+    you: float,
+    breakevens: list[tuple[float, str]],
+    ruled_out: tuple[str, ...] = (),
+    width: float = 170 * mm,
+    height: float = 75 * mm,
+) -> Drawing:
+    """Monthly cost against daily volume, log-log. ``breakevens`` are (volume, label) against the
+    closed side, each marked on the closed line it was computed against; ``ruled_out`` are the
+    options a hard constraint forbids: a grey legend entry each ("ruled out"), never a priced line."""
+    find_font()  # the legend is measured in the PDF's font
+    left, bottom, right = 42, 28, width - 8
+    entries = [(label + (": ruled out" if key in ruled_out else ""), RULED_OUT_GREY if key in ruled_out else colour, key in ruled_out)
+               for key, (label, colour) in LINES.items() if key in ruled_out or any(r.get(key) for r in rows)]
+    legend = _legend_rows(entries, right - left)
+    d = Drawing(width, height + 11 * (len(legend) - 1))
+    top = height - 22
     ys = [v for r in rows for k, v in r.items() if k != "tokens_per_day" and v]
     ylo = 10 ** math.floor(math.log10(max(min(ys), 1e-3))) if ys else 1
     yhi = 10 ** math.ceil(math.log10(max(ys))) if ys else 10
@@ -398,18 +467,15 @@ def cost_drawing(rows: list[dict[str, Any]], you: float, breakevens: list[tuple[
         d.add(Line(X(you), bottom, X(you), top, strokeColor=colors.HexColor("#333333"), strokeWidth=0.8, strokeDashArray=[2, 2]))
         d.add(String(X(you) + 2, top - 8, "your volume", fontName=FONT, fontSize=7))
     for value, label in breakevens:
-        if RANGE_MIN <= value <= RANGE_MAX:
-            closed = next((r["closed_api"] for r in rows if r["tokens_per_day"] >= value and r.get("closed_api")), None)
-            if closed:
-                d.add(Circle(X(value), Y(closed), 2.5, fillColor=colors.black, strokeColor=None))
-                d.add(String(X(value) - 3, Y(closed) + 5, label, fontName=FONT, fontSize=6.5, textAnchor="end"))
-    x = left
-    for key, (label, colour) in LINES.items():
-        if not any(r.get(key) for r in rows):
-            continue  # a forbidden option is not drawn, and not in the legend
-        d.add(Line(x, height - 8, x + 14, height - 8, strokeColor=colors.HexColor(colour), strokeWidth=1.5))
-        d.add(String(x + 17, height - 11, label, fontName=FONT, fontSize=7))
-        x += 17 + pdfmetrics.stringWidth(label, FONT, 7) + 14
+        if RANGE_MIN <= value <= RANGE_MAX and (point := break_even_point(rows, value)) is not None:
+            y = Y(point[1])
+            d.add(Circle(X(value), y, 2.5, fillColor=colors.black, strokeColor=None))
+            d.add(String(X(value) - 3, y + 5, label, fontName=FONT, fontSize=6.5, textAnchor="end"))
+    for i, row in enumerate(legend):
+        y = height - 8 - 11 * i + 11 * (len(legend) - 1)
+        for x, label, colour, ruled in row:
+            d.add(Line(left + x, y, left + x + 14, y, strokeColor=colors.HexColor(colour), strokeWidth=1.5, strokeDashArray=[1.5, 1.5] if ruled else None))
+            d.add(String(left + x + 17, y - 3, label, fontName=FONT, fontSize=7, fillColor=colors.HexColor(RULED_OUT_GREY if ruled else "#000000")))
     return d
 
 
@@ -659,13 +725,16 @@ def build_pdf(a: Assessment, *, title: str, notes: str, link: str, catalog: Opti
     if a.costs is not None:
         rows_c = option_curves(answers, cost_inputs, today=today, revisit=a.revisit, questionnaire=q, catalog=catalog, cost_data=cost_data, points=61)
         be = [(v, f"break-even {tokens_short(v)}/day") for v in (a.costs.break_even_tokens_per_day,) if v]
-        story.append(cost_drawing(rows_c, a.costs.tokens_per_day, be))
+        ruled = [o for o in a.costs.options() if not o.allowed]
+        story.append(cost_drawing(rows_c, a.costs.tokens_per_day, be, ruled_out=tuple(o.option for o in ruled)))
+        if ruled:  # a forbidden option is shown greyed out with its reason, never as a contender
+            story.append(p("\n".join(f"{LINES[o.option][0]}, not drawn — ruled out: {why_ruled_out(o)}" for o in ruled), s["grey"]))
         rows = [["Option", "USD a month", "Model, seller and how"]]
         for o in a.costs.options():
             if not o.allowed:
-                rows.append([o.label, "ruled out", "; ".join(b.text for b in o.blocked_by) or o.detail])
+                rows.append([o.label, "ruled out", why_ruled_out(o)])
                 continue
-            cheapest = " (cheapest allowed)" if a.costs.cheapest_allowed == o.option else ""
+            cheapest = f" ({a.costs.cheapest_words()})" if a.costs.cheapest_allowed == o.option else ""
             rows.append([o.label + cheapest, _money(o.monthly_usd), f"{o.detail}" + (f" · {o.seller_name}" if o.seller_name else "")])
         story.append(_table(rows, [width * 0.22, width * 0.14, width * 0.64], s))
         story.append(

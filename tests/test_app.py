@@ -5,7 +5,7 @@ import pytest
 from app_pages import ui
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, assert_reads_as_prose
 
 APP = str(ROOT / "app.py")
 PAGES = ["app_pages/assess.py", "app_pages/catalog.py", "app_pages/method.py"]
@@ -351,6 +351,27 @@ def test_costs_step_shows_chart_figures_and_break_even():
     assert at.number_input(key="cost_tokens_per_day").value is None  # empty = the default
 
 
+def test_the_costs_step_writes_defaults_and_the_break_even_as_the_rest_of_the_page_does():
+    import re
+
+    from grid.options import money
+
+    at = new_app().run()
+    at.selectbox(key="start_profile").set_value("hybrid_router").run()
+    at.button(key="use_profile").click().run()
+    go(at, "costs")
+    holders = {n.key: n.proto.placeholder for n in at.number_input}
+    assert holders["cost_tokens_per_day"] == "default: 30M"  # a token count short, not 30,000,000
+    assert re.fullmatch(r"default: \$\d+(\.\d)?k", holders["cost_engineer_yearly_usd"]), holders  # $200k
+    assert re.fullmatch(r"default: \$\d+\.\d\d", holders["cost_gpu_hourly_usd"]), holders  # $1.79 an hour
+    assert holders["cost_closed_price_in"] == "default: the list price"
+    assert holders["cost_output_share"] == "default: 0.25"
+    text = plain(markdown_text(at))
+    line = next(x for x in text.splitlines() if x.startswith("**Break-even, self-hosted against the closed API:**"))
+    cost = re.search(r"both cost (\S+) a month", line)
+    assert cost and cost.group(1) == money(dollars(cost.group(1))) and not re.search(r"\$\d{1,3},\d{3}\b", line), line  # $19.3k, as page 1 writes it
+
+
 def test_costs_respond_to_the_volume_and_keep_the_input():
     at = new_app().run()
     go(at, "costs")
@@ -365,6 +386,47 @@ def test_costs_respond_to_the_volume_and_keep_the_input():
     assert at.number_input(key="cost_tokens_per_day").value == 1_000_000_000
     at.button(key="cost_reset").click().run()
     assert at.number_input(key="cost_tokens_per_day").value is None
+
+
+def test_the_cost_chart_labels_the_volume_and_money_and_marks_each_break_even_on_its_line():
+    """The figure behind the Costs step's chart (tests/browser/test_charts.py checks what is drawn)."""
+    import math
+    from datetime import date
+
+    from app_pages import cost_ui
+    from grid.assessment import assess
+
+    answers = {**ui.profiles()["hybrid_router"].answers, "data_boundary": "own_cloud_only"}  # the vendor's API ruled out
+    a = assess(answers, today=date(2026, 12, 1))
+    fig = cost_ui.chart(a)
+    # "your volume" as an annotation at log10 of the volume: add_vline's own label is lost on a log axis
+    assert [x.text for x in fig.layout.annotations] == ["your volume"]
+    assert fig.layout.annotations[0].x == pytest.approx(math.log10(a.costs.tokens_per_day))
+    assert fig.layout.yaxis.tickprefix == "$" and "USD a month" in fig.layout.yaxis.title.text and "Tokens a day" in fig.layout.xaxis.title.text
+    marks = {t.name.split(":")[0]: t for t in fig.data if t.mode == "markers"}
+    assert set(marks) == {"Break-even vs closed", "Break-even vs rented"}
+    assert all(t.showlegend is not False and not t.text for t in marks.values())  # named in the legend, no text on the plot
+    for name, line in (("Break-even vs closed", "closed_cloud"), ("Break-even vs rented", "rented_open")):
+        trace = next(t for t in fig.data if t.name == cost_ui.LINE[line][0])
+        x, y = marks[name].x[0], marks[name].y[0]
+        i = next(i for i, v in enumerate(trace.x) if v >= x)
+        x0, x1, y0, y1 = trace.x[i - 1], trace.x[i], trace.y[i - 1], trace.y[i]
+        on_line = math.exp(math.log(y0) + math.log(x / x0) / math.log(x1 / x0) * math.log(y1 / y0))
+        assert y == pytest.approx(on_line, rel=1e-6), name
+    assert "Closed model, vendor's API: ruled out" in [t.name for t in fig.data]
+
+
+def test_plotlys_browser_code_is_sent_early_from_a_sessions_second_run_on():
+    """A hidden chart in the sidebar has the browser load plotly's code before the Costs step needs
+    it (cost_ui.preload_chart_code); never on the first run, and not on the steps with charts."""
+    at = new_app().run()
+    assert not at.sidebar.get("plotly_chart")  # the first screen comes first
+    go(at, "cost")
+    assert len(at.sidebar.get("plotly_chart")) == 1
+    go(at, "costs")
+    assert not at.sidebar.get("plotly_chart") and len(at.main.get("plotly_chart")) == 2
+    go(at, "context")
+    assert len(at.sidebar.get("plotly_chart")) == 1
 
 
 def test_cost_model_choice_changes_the_assumptions():
@@ -558,25 +620,6 @@ def shown_text(at):
     for d in at.dataframe:
         parts += [" | ".join(map(str, d.value.columns))] + [" | ".join(map(str, row)) for row in d.value.itertuples(index=False)]
     return plain("\n".join(parts))
-
-
-def assert_reads_as_prose(text, where):
-    """No snake_case id, no catalogue id with a name of its own, no long integer, no raw price."""
-    import re
-
-    from grid.catalog import load_catalog
-    from grid.cost import load_cost_data
-
-    ids = sorted(set(re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", text)))
-    assert ids == [], (where, ids)
-    names = {m.id: m.name for m in load_catalog().models} | {g.id: g.name for g in load_cost_data().gpus}
-    raw = sorted(k for k, v in names.items() if k != v and re.search(rf"(?<![\w/.-]){re.escape(k)}(?![\w-])", text))
-    assert raw == [], (where, raw)
-    assert not re.search(r"\d{1,3}(?:,\d{3}){2,}", text), (where, re.findall(r".{40}\d{1,3}(?:,\d{3}){2,}.{20}", text))
-    assert not re.search(r"(?<![$\d.])\d+(?:\.\d+)? in /", text), (where, re.findall(r".{30}\d+(?:\.\d+)? in /.{20}", text))
-    assert not re.search(r"\$\d+\.\d\b", text), (where, "money at sensible precision: $0.20, not $0.2")
-    assert "+0.0 toward" not in text and "toward neutral" not in text, where
-    assert not re.search(r"(?<![\d.,])1 points\b", text), where
 
 
 @pytest.mark.parametrize("case", list(CASES))

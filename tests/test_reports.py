@@ -19,7 +19,7 @@ from grid.profiles import load_profiles
 from grid.prose import lead_reasons
 from grid.questionnaire import load_questionnaire
 from grid.report import add_months, assessment_of, decision_record, pdf_report, revisit_date, share_link
-from tests.conftest import ROOT
+from tests.conftest import ROOT, assert_reads_as_prose
 
 import zxingcpp  # the PyPI package zxing-cpp (pinned in requirements.txt)
 
@@ -359,19 +359,7 @@ STATES["conflict"] = CONFLICT_STATE
 
 
 def assert_prose(text, where):
-    """No snake_case id, no long integer, no raw or imprecise price, no zero contribution, no '1 points'."""
-    import re
-
-    prose = re.sub(r"<?https?://\S+", " ", text)
-    prose = " ".join(w for w in prose.split() if not any(c in w for c in "=&%"))  # a share link, wrapped over lines
-    ids = sorted(set(re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", prose)))
-    assert ids == [], (where, ids)
-    assert not re.search(r"\d{1,3}(?:,\d{3}){2,}", prose), (where, re.findall(r".{40}\d{1,3}(?:,\d{3}){2,}.{20}", prose))
-    assert not re.search(r"(?<![$\d.])\d+(?:\.\d+)? in /", prose), (where, re.findall(r".{30}\d+(?:\.\d+)? in /.{20}", prose))
-    assert not re.search(r"\$\d+\.\d\b", prose), (where, "money at sensible precision: $0.20, not $0.2")
-    assert "+0.0 toward" not in prose and "toward neutral" not in prose, where
-    assert not re.search(r"(?<![\d.,])1 points\b", prose), where
-    assert "→ None" not in prose, where
+    assert_reads_as_prose(text, where, catalog_ids=False)
 
 
 @pytest.mark.parametrize("case", list(STATES))
@@ -398,3 +386,56 @@ def test_page_one_leads_with_the_confirmed_checklist_item_that_decided():
     assert reasons.lstrip().startswith("• Must the data stay inside your own network? → Yes (you confirmed it: it decides).")
     assert "toward closed" not in reasons
     assert "Deployment: self-hosted open weights, bought from your own GPUs." in first
+
+
+def own_cloud_state() -> AnswerFile:
+    """The hybrid profile on its own cloud only: the vendor's API is ruled out, your cloud's endpoint is not."""
+    answers = {**P["hybrid_router"].answers, "data_boundary": "own_cloud_only"}
+    return AnswerFile(profile="hybrid_router", answers=answers, checklist=dict(P["hybrid_router"].checklist), title="Own cloud only", notes="")
+
+
+def test_the_pdf_cost_chart_shows_a_ruled_out_option_greyed_with_its_reason_and_no_line():
+    from grid.options import tokens_short
+
+    a = assessment_of(own_cloud_state(), TODAY)
+    assert not a.costs.closed_api.allowed and a.costs.closed_cloud.allowed
+    text = pdf_text(pdf_report(own_cloud_state(), today=TODAY, base=BASE))
+    chart = text.split("Tokens a day (input + output, log scale)", 1)[1].split("Option USD a month", 1)[0]  # the chart and its caption
+    assert "Closed API: ruled out" in chart  # its legend entry
+    reason = a.costs.closed_api.blocked_by[0].text.rstrip(".")
+    assert f"Closed API, not drawn — ruled out: {reason}" in chart
+    assert ".." not in chart
+    # the break-even was computed against your cloud's endpoint: it is marked, on that line
+    assert f"break-even {tokens_short(a.costs.break_even_tokens_per_day)}/day" in chart
+
+
+def _y_on(line, x: float) -> float:
+    pts = list(zip(line.points[::2], line.points[1::2]))
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        if x0 <= x <= x1 and x1 > x0:
+            return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    raise AssertionError(f"{x} is off the line")
+
+
+@pytest.mark.parametrize("profile, change", [("hybrid_router", {"data_boundary": "own_cloud_only"}), ("ship_fast", {}), ("ship_fast", {"data_boundary": "own_cloud_only"})])
+def test_the_pdf_break_even_marker_sits_on_the_line_it_was_computed_against(profile, change):
+    from reportlab.graphics.shapes import Circle, PolyLine
+    from reportlab.lib import colors
+
+    from grid.assessment import option_curves
+    from grid.catalog import load_catalog
+    from grid.cost import CostInputs, load_cost_data
+    from grid.options import World
+    from grid.pdf import LINES, cost_drawing
+
+    answers = {**P[profile].answers, **change}
+    a = assessment_of(AnswerFile(profile=profile, answers=answers, checklist=dict(P[profile].checklist)), TODAY)
+    facts = World(Q, load_catalog(), load_cost_data(), CostInputs(), TODAY, a.revisit).facts(answers)
+    against = facts.cheapest_closed  # the closed option the cost report computes the break-even against
+    be = a.costs.break_even_tokens_per_day
+    assert against and be
+    rows = option_curves(answers, today=TODAY, revisit=a.revisit, points=61)
+    d = cost_drawing(rows, a.costs.tokens_per_day, [(be, "break-even")])
+    marker = next(x for x in d.contents if isinstance(x, Circle))
+    line = next(x for x in d.contents if isinstance(x, PolyLine) and x.strokeColor == colors.HexColor(LINES[against][1]))
+    assert abs(_y_on(line, marker.cx) - marker.cy) < 0.5, (against, marker.cy, _y_on(line, marker.cx))
