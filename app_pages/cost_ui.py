@@ -13,9 +13,9 @@ import streamlit as st
 
 from app_pages import ui
 from app_pages.url_state import _Unhashed
-from grid.assessment import Assessment, option_curves
+from grid.assessment import Assessment, break_even_point, option_curves
 from grid.cost import RANGE_MAX, RANGE_MIN, CostInputs, CostReport, load_cost_data
-from grid.options import OPTION_LABEL, money, tokens_short, value_text, volume_words
+from grid.options import CLOSED_OPTIONS, OPTION_LABEL, money, tokens_short, value_text, volume_words
 from grid.prose import assumption_rows, catalog_names, named
 from grid.sensitivity import BREAK_EVEN, RANGES_TEXT, Sensitivity, compared, figure_text, input_text, money_ticks, sensitivity_for, table_rows, unmoved
 
@@ -163,10 +163,9 @@ LINE = {
 #: are added at their exact edges (cost.volume_grid), so 61 log-spaced volumes draw the same chart as
 #: 121 with half the series to compute, send and draw.
 CHART_POINTS = 61
-CLOSED_KEYS = ("closed_api", "closed_cloud")
 #: report field, legend label, the lines it may be computed against, marker symbol
 BREAK_EVENS = (
-    ("break_even_tokens_per_day", "Break-even vs closed", CLOSED_KEYS, "diamond"),
+    ("break_even_tokens_per_day", "Break-even vs closed", CLOSED_OPTIONS, "diamond"),
     ("break_even_vs_rented_tokens_per_day", "Break-even vs rented", ("rented_open",), "square"),
 )
 
@@ -177,35 +176,6 @@ def _series(answers: tuple, cost_inputs: CostInputs, today, revisit) -> list[dic
     return option_curves(
         dict(answers), cost_inputs, today=today, revisit=revisit, questionnaire=ui.questionnaire(), catalog=ui.catalog(), cost_data=load_cost_data(), points=CHART_POINTS
     )
-
-
-def _at(rows: list[dict[str, Any]], key: str, volume: float) -> Optional[float]:
-    """A curve's value at a volume, as the chart draws it: straight between two points on the log-log
-    axes, except the self-hosted steps, which take the point at or above it (both edges of every
-    step are on the grid, so that point is on the same step)."""
-    pts = [(r["tokens_per_day"], r[key]) for r in rows if r.get(key)]
-    i = next((i for i, (v, _) in enumerate(pts) if v >= volume), None)
-    if i is None:
-        return None
-    v1, y1 = pts[i]
-    if key == "self_hosted" or i == 0 or v1 == volume:
-        return y1
-    v0, y0 = pts[i - 1]
-    t = math.log(volume / v0) / math.log(v1 / v0)
-    return math.exp(math.log(y0) + t * math.log(y1 / y0))
-
-
-def break_even_point(rows: list[dict[str, Any]], volume: float, keys: tuple[str, ...]) -> Optional[tuple[str, float]]:
-    """Where a break-even sits: on the line it was computed against, at its volume. A break-even is
-    where self-hosting costs the same as that option, so of ``keys`` (the vendor's API or your cloud,
-    whichever the report priced the closed side with) it is the line that meets the self-hosted curve
-    there. The same rule places the PDF's marker (grid/pdf.py: break_even_point)."""
-    values = {k: v for k in keys if (v := _at(rows, k, volume))}
-    if not values:
-        return None
-    own = _at(rows, "self_hosted", volume)
-    key = min(values, key=lambda k: abs(math.log(values[k] / own)) if own else values[k])
-    return key, values[key]
 
 
 def chart(a: Assessment) -> go.Figure:

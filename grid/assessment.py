@@ -3,16 +3,17 @@ shortlist and the explanation, composed in one downward pass (see ``assess``).""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import date
-from typing import Optional
+from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict
 
 from grid.catalog import Catalog, load_catalog
 from grid.cost import Assumption, CostData, CostInputs, CostReport, InvalidCostInput, OptionCost, break_even, load_cost_data, resolve, seller_name
 from grid.engine import Result, score
-from grid.options import OPTION_LABEL, Facts, Option, World, volume_words
+from grid.options import CLOSED_OPTIONS, OPTION_LABEL, Facts, Option, World, volume_words
 from grid.prose import option_phrase
 from grid.questionnaire import Questionnaire, load_questionnaire
 from grid.shortlist import Shortlist, build_shortlist
@@ -295,3 +296,32 @@ def option_curves(
             row[key] = world._reprice(o, v, peak) if o.priced else None
         rows.append(row)
     return rows
+
+
+def curve_at(rows: list[dict[str, Any]], key: str, volume: float) -> Optional[float]:
+    """A curve's value at a volume, as the chart draws it: straight between two points on the log-log
+    axes, except the self-hosted steps, which take the point at or above it (both edges of every
+    step are on the grid, so that point is on the same step)."""
+    pts = [(r["tokens_per_day"], r[key]) for r in rows if r.get(key)]
+    i = next((i for i, (v, _) in enumerate(pts) if v >= volume), None)
+    if i is None:
+        return None
+    v1, y1 = pts[i]
+    if key == "self_hosted" or i == 0 or v1 == volume:
+        return y1
+    v0, y0 = pts[i - 1]
+    t = math.log(volume / v0) / math.log(v1 / v0)
+    return math.exp(math.log(y0) + t * math.log(y1 / y0))
+
+
+def break_even_point(rows: list[dict[str, Any]], volume: float, keys: tuple[str, ...] = CLOSED_OPTIONS) -> Optional[tuple[str, float]]:
+    """Where a break-even sits: on the line it was computed against, at its volume. A break-even is
+    where self-hosting costs the same as that option, so of ``keys`` (the vendor's API or your cloud,
+    whichever the report priced the closed side with) it is the line that meets the self-hosted curve
+    there. The web chart and the PDF both place their marker with it."""
+    values = {k: v for k in keys if (v := curve_at(rows, k, volume))}
+    if not values:
+        return None
+    own = curve_at(rows, "self_hosted", volume)
+    key = min(values, key=lambda k: abs(math.log(values[k] / own)) if own else values[k])
+    return key, values[key]

@@ -338,7 +338,7 @@ def deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], st
     if key and c and c != key and monthly is not None:
         co = facts.options[c]
         if co.priced and co.monthly < monthly and _money(co.monthly) not in reason.text:
-            extra = f" The cheapest allowed option is {_LABEL[c]}, {_describe(co)}, at {_money(co.monthly)} a month."
+            extra = f" The cheapest allowed option is {OPTION_PHRASE[c]}, {_describe(co)}, at {_money(co.monthly)} a month."
             reason = DeploymentReason(text=reason.text + extra, question=reason.question)
     return dep, seller, key, monthly, reason
 
@@ -374,7 +374,7 @@ def _deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], s
 
     def others_text(chosen: str, pool: tuple[str, ...]) -> str:
         rest = [k for k in pool if k != chosen and opts[k].priced]
-        return "; ".join(f"{_LABEL[k]} would cost {_money(opts[k].monthly)} a month" for k in rest)
+        return "; ".join(f"{OPTION_PHRASE[k]} would cost {_money(opts[k].monthly)} a month" for k in rest)
 
     if rec == "closed":
         key = cheapest(("closed_api", "closed_cloud"))
@@ -389,7 +389,7 @@ def _deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], s
         other = "closed_cloud" if key == "closed_api" else "closed_api"
         if not opts[other].allowed and opts[other].blocked_by:
             b = opts[other].blocked_by[0]
-            text += f" ({_LABEL[other]} is ruled out: {b.text})"
+            text += f" ({OPTION_PHRASE[other]} is ruled out: {b.text})"
             question = b.question
         elif opts[other].priced:
             text += f"; {others_text(key, ('closed_api', 'closed_cloud'))}"
@@ -437,10 +437,10 @@ def _deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], s
         if opts[other].priced:
             text += f", against {_money(opts[other].monthly)} for {_describe(opts[other])}"
         elif not opts[other].allowed and opts[other].blocked_by:
-            text += f" ({_LABEL[other]} is ruled out: {opts[other].blocked_by[0].text})"
+            text += f" ({OPTION_PHRASE[other]} is ruled out: {opts[other].blocked_by[0].text})"
             question = opts[other].blocked_by[0].question
         elif opts[other].note:
-            text += f" ({_LABEL[other]}: {opts[other].note})"
+            text += f" ({OPTION_PHRASE[other]}: {opts[other].note})"
         return dep, seller_of(key), key, opts[key].monthly, DeploymentReason(text=text + ".", question=question)
     # hybrid
     h = opts["hybrid"]
@@ -466,8 +466,8 @@ def _deploy(q: Questionnaire, rec: Recommendation, answers: Mapping[str, str], s
     return "router", seller_of("hybrid"), "hybrid", h.monthly, DeploymentReason(text=text)
 
 
-# Option names for the middle of a sentence.
-_LABEL = {
+#: Option names for the middle of a sentence (the pages, the PDF and the record use them too).
+OPTION_PHRASE = {
     "closed_api": "a closed model through its vendor's API",
     "closed_cloud": "a closed model through your cloud's endpoint",
     "rented_open": "rented open weights",
@@ -654,8 +654,8 @@ def score(
 
 
 def _options_sentence(facts: Any) -> str:
-    allowed = [_LABEL[k] for k, o in facts.options.items() if o.allowed]
-    blocked = [f"{_LABEL[k]} ({o.blocked_by[0].text.rstrip('.')})" for k, o in facts.options.items() if not o.allowed and o.blocked_by]
+    allowed = [OPTION_PHRASE[k] for k, o in facts.options.items() if o.allowed]
+    blocked = [f"{OPTION_PHRASE[k]} ({o.blocked_by[0].text.rstrip('.')})" for k, o in facts.options.items() if not o.allowed and o.blocked_by]
     text = "allowed: " + (", ".join(allowed) or "none") + "."
     if blocked:
         text += " Ruled out: " + "; ".join(blocked) + "."

@@ -40,7 +40,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from grid.assessment import Assessment, lifecycle_warnings, option_curves
+from grid.assessment import Assessment, break_even_point, lifecycle_warnings, option_curves
 from grid.catalog import Catalog
 from grid.changes import catalog_version
 from grid.cost import RANGE_MAX, RANGE_MIN
@@ -355,37 +355,7 @@ def _tick(v: float) -> str:
     return f"${v:g}" if v >= 1 else f"${v:.2f}"
 
 
-CLOSED_KEYS = ("closed_api", "closed_cloud")
 RULED_OUT_GREY = "#9a9a9a"
-
-
-def _at(rows: list[dict[str, Any]], key: str, volume: float) -> Optional[float]:
-    """A curve's value at a volume, as the chart draws it: straight between two points on the log-log
-    axes, except the self-hosted steps, which take the point at or above it (both edges of every
-    step are on the grid, so that point is on the same step)."""
-    pts = [(r["tokens_per_day"], r[key]) for r in rows if r.get(key)]
-    i = next((i for i, (v, _) in enumerate(pts) if v >= volume), None)
-    if i is None:
-        return None
-    v1, y1 = pts[i]
-    if key == "self_hosted" or i == 0 or v1 == volume:
-        return y1
-    v0, y0 = pts[i - 1]
-    t = math.log(volume / v0) / math.log(v1 / v0)
-    return math.exp(math.log(y0) + t * math.log(y1 / y0))
-
-
-def break_even_point(rows: list[dict[str, Any]], volume: float, keys: tuple[str, ...] = CLOSED_KEYS) -> Optional[tuple[str, float]]:
-    """Where a break-even sits: on the line it was computed against, at its volume. A break-even is
-    where self-hosting costs the same as that option, so of ``keys`` (the vendor's API or your cloud,
-    whichever the report priced the closed side with) it is the line that meets the self-hosted curve
-    there. The web chart places its marker by the same rule (app_pages/cost_ui.py)."""
-    values = {k: v for k in keys if (v := _at(rows, k, volume))}
-    if not values:
-        return None
-    own = _at(rows, "self_hosted", volume)
-    key = min(values, key=lambda k: abs(math.log(values[k] / own)) if own else values[k])
-    return key, values[key]
 
 
 def _legend_rows(entries: list[tuple[str, str, bool]], width: float) -> list[list[tuple[float, str, str, bool]]]:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from grid.engine import OPTION_PHRASE
 from grid.options import DEPLOYMENT_WORDS, value_text, volume_words
 from grid.questionnaire import Questionnaire
 
@@ -21,14 +22,6 @@ DEPLOYMENT_TITLE = {
 }
 #: The deployment as a short title when no option is chosen, and for the hybrid's two kinds.
 DEPLOYMENT_KIND_TITLE = {"self_hosted": "Self-hosted", "rented_open_weights": "Rented open weights", "managed_api": "Managed API", "router": "Your own router"}
-#: The options for the middle of a sentence.
-OPTION_PHRASE = {
-    "closed_api": "a closed model through its vendor's API",
-    "closed_cloud": "a closed model through your cloud's endpoint",
-    "rented_open": "rented open weights",
-    "self_hosted": "self-hosted open weights",
-    "hybrid": "a hybrid router",
-}
 
 
 def deployment_title(result: Any) -> str:
